@@ -1,0 +1,64 @@
+"""triage: read Chinese customer complaints and triage them.
+
+>>> import triage
+>>> model = triage.load()
+>>> model.predict_one("快递一个礼拜还没到").type
+'timeliness'
+"""
+
+from __future__ import annotations
+
+from ._model import RESULT_COLUMNS, TriageModel
+from ._result import TriageResult
+from ._train import train_model
+from ._version import __version__
+from .exceptions import (
+    InputFormatError,
+    MissingDependencyError,
+    ModelIntegrityError,
+    ModelLoadError,
+    ModelVersionError,
+    TriageError,
+    UntrustedModelError,
+)
+
+__all__ = [
+    "InputFormatError",
+    "MissingDependencyError",
+    "ModelIntegrityError",
+    "ModelLoadError",
+    "ModelVersionError",
+    "RESULT_COLUMNS",
+    "TriageError",
+    "TriageModel",
+    "TriageResult",
+    "UntrustedModelError",
+    "__version__",
+    "load",
+    "train_model",
+]
+
+
+def load(path=None, *, trusted=None) -> TriageModel:
+    """Load a saved model; with no path, the default model bundled in the package.
+
+    Parameters
+    ----------
+    path : str or path, default=None
+        A model directory written by :meth:`TriageModel.save`.
+    trusted : list of str or True, default=None
+        For models saved with ``format="skops"``: the types to trust (see
+        :func:`triage.models.load_model`). Use skops files for models from elsewhere.
+
+    Returns
+    -------
+    TriageModel
+
+    Raises
+    ------
+    ModelLoadError
+        Missing, corrupt (hash mismatch) or unreadable model, or a newer format version.
+    """
+    from .models._persist import load_model
+
+    return load_model(path, trusted=trusted)

@@ -1,0 +1,471 @@
+"""The triage model: one vectoriser, several linear heads, one matrix product.
+
+A :class:`TriageModel` is built by :func:`triage.train_model` (or loaded with
+:func:`triage.load`). At prediction time every head's weights are stacked into
+one matrix, so a message is normalised, segmented and vectorised once and all
+heads are scored by a single sparse × dense product.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, softmax
+
+from ._result import TriageResult
+from .features import ComplaintVectorizer
+from .features._docs import check_documents
+from .labels import HIGH_FLAGS, NONE_TYPE
+
+__all__ = ["TriageModel", "DEFAULT_MAX_CHARS", "RESULT_COLUMNS"]
+
+logger = logging.getLogger(__name__)
+
+#: Texts longer than this many characters are cut before analysis (``notes`` says so).
+DEFAULT_MAX_CHARS = 2000
+#: Columns that :meth:`TriageModel.predict_frame` adds.
+RESULT_COLUMNS: tuple[str, ...] = (
+    "type",
+    "secondary_types",
+    "emotion",
+    "urgency",
+    "flags",
+    "is_complaint",
+    "type_proba",
+    "emotion_proba",
+    "urgency_proba",
+    "complaint_proba",
+    "error",
+)
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class TriageModel:
+    """A fitted multi-head complaint model.
+
+    Build one with :func:`triage.train_model` or load one with :func:`triage.load`;
+    the constructor is for those functions.
+
+    Parameters
+    ----------
+    vectorizer : ComplaintVectorizer
+        Fitted vectoriser.
+    heads : dict of str to CalibratedLinearClassifier
+        Fitted single-label heads; ``"type"``, ``"emotion"``, ``"urgency"`` and
+        ``"is_complaint"`` (classes 0/1) for the standard model.
+    multilabel : dict of str to (ThresholdedMultiLabel, tuple of str)
+        Fitted multi-label heads with their label names: ``"flags"`` and
+        ``"secondary"`` for the standard model.
+    manifest : dict
+        Training metadata saved with the model.
+    max_chars : int, default=2000
+        Longer texts are truncated (the result's ``notes`` has ``"truncated"``).
+
+    Notes
+    -----
+    A model is safe to share between threads: prediction reads the fitted state
+    and never changes it (the tokenizer is built once, under a lock).
+    """
+
+    def __init__(self, vectorizer: ComplaintVectorizer, heads: dict, multilabel: dict, manifest: dict, *, max_chars: int = DEFAULT_MAX_CHARS):
+        self.vectorizer = vectorizer
+        self.heads = dict(heads)
+        self.multilabel = dict(multilabel)
+        self.manifest = manifest
+        self.max_chars = max_chars
+        self._compile()
+
+    # -- compiled inference state ---------------------------------------------------
+    def _compile(self) -> None:
+        blocks, bias, slices, start = [], [], {}, 0
+        for name, head in self.heads.items():
+            k = head.coef_.shape[0]
+            blocks.append(head.coef_)
+            bias.append(head.intercept_)
+            slices[name] = slice(start, start + k)
+            start += k
+        for name, (head, _labels) in self.multilabel.items():
+            k = head.coef_.shape[0]
+            blocks.append(head.coef_)
+            bias.append(head.intercept_)
+            slices[name] = slice(start, start + k)
+            start += k
+        self._W = np.ascontiguousarray(np.vstack(blocks).T, dtype=np.float32)
+        self._b = np.concatenate(bias).astype(np.float32)
+        self._slices = slices
+        self._feature_names = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for k in ("_W", "_b", "_slices", "_feature_names"):
+            state.pop(k, None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._compile()
+
+    # -- properties -----------------------------------------------------------------
+    @property
+    def head_names(self) -> tuple[str, ...]:
+        """Names of the single-label heads."""
+        return tuple(self.heads)
+
+    @property
+    def labels(self) -> dict[str, tuple[str, ...]]:
+        """Label set of every head."""
+        out = {n: tuple(str(c) for c in h.classes_) for n, h in self.heads.items()}
+        out.update({n: labels for n, (_h, labels) in self.multilabel.items()})
+        return out
+
+    @property
+    def is_standard(self) -> bool:
+        return {"type", "emotion", "urgency", "is_complaint"} <= set(self.heads)
+
+    # -- input handling -------------------------------------------------------------
+    def _prepare(self, text: str) -> tuple[str, tuple[str, ...]]:
+        notes = []
+        if len(text) > self.max_chars:
+            text = text[: self.max_chars]
+            notes.append("truncated")
+        if not text.strip():
+            notes.append("empty_text")
+        elif not _HAN.search(text):
+            notes.append("no_chinese")
+        return text, tuple(notes)
+
+    @staticmethod
+    def _check_text(text: Any, where: str) -> str:
+        if isinstance(text, str):
+            return text
+        if isinstance(text, (bytes, bytearray)):
+            raise TypeError(f"{where} expects str, got bytes; decode it first, e.g. data.decode('utf-8')")
+        if text is None:
+            raise TypeError(f"{where} expects str, got None")
+        if isinstance(text, float) and math.isnan(text):
+            raise TypeError(f"{where} expects str, got NaN (a missing value)")
+        raise TypeError(f"{where} expects str, got {type(text).__name__}")
+
+    # -- scoring --------------------------------------------------------------------
+    def _scores(self, texts: Sequence[str]) -> np.ndarray:
+        vec = self.vectorizer
+        if len(texts) == 1:
+            X = vec.transform_one(texts[0])
+        else:
+            X = vec.transform(texts)
+        X = X.astype(np.float32)
+        return np.asarray(X @ self._W) + self._b
+
+    def _decode(self, z: np.ndarray, notes: tuple[str, ...]) -> TriageResult:
+        probs: dict[str, dict[str, float]] = {}
+        top: dict[str, str] = {}
+        for name, head in self.heads.items():
+            p = softmax(z[self._slices[name]].astype(np.float64) / head.temperature_)
+            labels = [str(c) for c in head.classes_]
+            probs[name] = dict(zip(labels, (float(v) for v in p)))
+            top[name] = labels[int(np.argmax(p))]
+        multi = {}
+        for name, (head, labels) in self.multilabel.items():
+            p = expit(z[self._slices[name]].astype(np.float64))
+            multi[name] = (labels, p, head.thresholds_)
+        if not self.is_standard:
+            return self._decode_custom(probs, top, multi, notes)
+
+        p_complaint = probs.pop("is_complaint")["1"]
+        is_complaint = p_complaint >= 0.5 and "empty_text" not in notes
+        urgency = top["urgency"]
+        flags: tuple[str, ...] = ()
+        secondary: tuple[str, ...] = ()
+        if is_complaint:
+            typ = top["type"]
+            if "secondary" in multi:
+                labels, p, thr = multi["secondary"]
+                cands = sorted(
+                    ((p[i], lab) for i, lab in enumerate(labels) if lab != typ and p[i] >= thr[i]), reverse=True
+                )
+                secondary = tuple(lab for _, lab in cands[:2])
+            if "flags" in multi and urgency != "low":
+                labels, p, thr = multi["flags"]
+                on = [(p[i], lab) for i, lab in enumerate(labels) if p[i] >= thr[i]]
+                if urgency == "high" and not any(lab in HIGH_FLAGS for _, lab in on):
+                    on.append(max((p[i], lab) for i, lab in enumerate(labels) if lab in HIGH_FLAGS))
+                if not on:
+                    on.append(max((p[i], lab) for i, lab in enumerate(labels)))
+                flags = tuple(lab for _, lab in sorted(on, reverse=True))
+        else:
+            typ = NONE_TYPE
+            urgency = "low"
+        return TriageResult(
+            type=typ,
+            secondary_types=secondary,
+            emotion=top["emotion"],
+            urgency=urgency,
+            flags=flags,
+            is_complaint=bool(is_complaint),
+            complaint_probability=float(p_complaint),
+            probabilities=probs,
+            notes=notes,
+        )
+
+    @staticmethod
+    def _decode_custom(probs, top, multi, notes) -> TriageResult:
+        extra = {name: (top[name], probs[name]) for name in probs}
+        for name, (labels, p, thr) in multi.items():
+            on = tuple(lab for i, lab in enumerate(labels) if p[i] >= thr[i])
+            extra[name] = (";".join(on), dict(zip(labels, (float(v) for v in p))))
+        get = lambda h, default: top.get(h, default)  # noqa: E731
+        return TriageResult(
+            type=get("type", NONE_TYPE),
+            secondary_types=(),
+            emotion=get("emotion", "calm"),
+            urgency=get("urgency", "low"),
+            flags=(),
+            is_complaint=True,
+            complaint_probability=1.0,
+            probabilities={h: probs[h] for h in ("type", "emotion", "urgency") if h in probs},
+            notes=notes,
+            extra={h: v for h, v in extra.items() if h not in ("type", "emotion", "urgency")},
+        )
+
+    # -- public API -----------------------------------------------------------------
+    def predict_one(self, text: str) -> TriageResult:
+        """Triage one message.
+
+        Parameters
+        ----------
+        text : str
+            The customer's message, simplified or traditional Chinese.
+
+        Returns
+        -------
+        TriageResult
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a str (``bytes`` must be decoded first).
+
+        Notes
+        -----
+        Empty or whitespace-only text is not a complaint (``is_complaint=False``,
+        type ``none``, urgency ``low``, ``notes=("empty_text",)``). Text with no
+        Chinese character is scored as usual and marked ``"no_chinese"``: the
+        model was trained on Chinese, so treat that result as low-confidence.
+        Text over ``max_chars`` characters is truncated and marked ``"truncated"``.
+
+        Examples
+        --------
+        >>> import triage
+        >>> model = triage.load()
+        >>> r = model.predict_one("快递一个礼拜还没到，客服电话也打不通！！")
+        >>> r.type, r.is_complaint
+        ('timeliness', True)
+        """
+        text, notes = self._prepare(self._check_text(text, "predict_one"))
+        z = self._scores([text])[0]
+        return self._decode(z, notes)
+
+    def predict(self, texts: Iterable[str], *, batch_size: int = 2048) -> list[TriageResult]:
+        """Triage many messages (vectorised); a bare str is refused.
+
+        Parameters
+        ----------
+        texts : iterable of str
+        batch_size : int, default=2048
+            Messages scored per matrix product.
+
+        Returns
+        -------
+        list of TriageResult, in input order.
+
+        Examples
+        --------
+        >>> import triage
+        >>> [r.type for r in triage.load().predict(["屏幕碎了", "退款一直不到账"])]
+        ['product', 'timeliness']
+        """
+        docs = check_documents(texts, "predict")
+        prepared = [self._prepare(d) for d in docs]
+        out: list[TriageResult] = []
+        for start in range(0, len(prepared), batch_size):
+            part = prepared[start : start + batch_size]
+            Z = self._scores([t for t, _ in part]) if len(part) > 1 else self._scores([part[0][0]])
+            out.extend(self._decode(Z[i], part[i][1]) for i in range(len(part)))
+        return out
+
+    def predict_frame(self, df, text_col: str = "text", *, batch_size: int = 2048):
+        """Label a pandas DataFrame: input columns kept, result columns added.
+
+        Rows whose text is missing, empty or not a str are not scored: they get
+        an ``error`` value and default labels (``none``/``calm``/``low``); every
+        row is kept, in order.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+        text_col : str, default="text"
+        batch_size : int, default=2048
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``df`` with :data:`RESULT_COLUMNS` added.
+
+        Examples
+        --------
+        >>> import pandas as pd, triage
+        >>> out = triage.load().predict_frame(pd.DataFrame({"text": ["饭菜是凉的", None]}))
+        >>> out["error"].tolist()
+        ['', 'missing text']
+        """
+        import pandas as pd
+
+        from .exceptions import InputFormatError
+
+        if text_col not in df.columns:
+            raise InputFormatError(
+                f"predict_frame: no column {text_col!r}; the frame has {list(df.columns)[:20]}; pass text_col=..."
+            )
+        texts = df[text_col].tolist()
+        ok_idx, ok_texts, errors = [], [], [""] * len(texts)
+        for i, t in enumerate(texts):
+            err = row_error(t)
+            if err:
+                errors[i] = err
+            else:
+                ok_idx.append(i)
+                ok_texts.append(t)
+        results = self.predict(ok_texts, batch_size=batch_size) if ok_texts else []
+        cols = {c: [None] * len(texts) for c in RESULT_COLUMNS}
+        defaults = self.default_row()
+        for i in range(len(texts)):
+            for c, v in defaults.items():
+                cols[c][i] = v
+        for i, r in zip(ok_idx, results):
+            for c, v in self.result_row(r).items():
+                cols[c][i] = v
+        cols["error"] = errors
+        out = df.copy()
+        for c in RESULT_COLUMNS:
+            out[c] = pd.Series(cols[c], index=df.index, dtype=object if c not in _FLOAT_COLS else float)
+        out["is_complaint"] = out["is_complaint"].astype(bool)
+        return out
+
+    @staticmethod
+    def result_row(r: TriageResult) -> dict[str, Any]:
+        """The :data:`RESULT_COLUMNS` values of one result (flat, for tables)."""
+        p = r.probabilities
+        return {
+            "type": r.type,
+            "secondary_types": ";".join(r.secondary_types),
+            "emotion": r.emotion,
+            "urgency": r.urgency,
+            "flags": ";".join(r.flags),
+            "is_complaint": r.is_complaint,
+            "type_proba": max(p["type"].values()) if "type" in p else float("nan"),
+            "emotion_proba": max(p["emotion"].values()) if "emotion" in p else float("nan"),
+            "urgency_proba": max(p["urgency"].values()) if "urgency" in p else float("nan"),
+            "complaint_proba": r.complaint_probability,
+            "error": "",
+        }
+
+    @staticmethod
+    def default_row() -> dict[str, Any]:
+        """Result columns of a row that could not be scored."""
+        return {
+            "type": NONE_TYPE,
+            "secondary_types": "",
+            "emotion": "calm",
+            "urgency": "low",
+            "flags": "",
+            "is_complaint": False,
+            "type_proba": float("nan"),
+            "emotion_proba": float("nan"),
+            "urgency_proba": float("nan"),
+            "complaint_proba": float("nan"),
+            "error": "",
+        }
+
+    def explain(self, text: str, *, top: int = 8) -> dict[str, list[tuple[str, float]]]:
+        """The features that pushed each head toward its predicted label.
+
+        For each single-label head, the ``top`` features with the largest
+        contribution ``x_j * (w_j[label] - mean_k w_j[k])`` to the predicted
+        label's logit, as ``(feature, contribution)`` pairs. Feature names carry
+        their block: ``w:`` a word n-gram, ``c:`` a character n-gram,
+        ``cue:`` a lexicon or shape cue.
+
+        Examples
+        --------
+        >>> import triage
+        >>> ex = triage.load().explain("骑手态度恶劣还骂人")
+        >>> ex["type"][0][0].startswith(("w:", "c:", "cue:"))
+        True
+        """
+        text, _ = self._prepare(self._check_text(text, "explain"))
+        x = self.vectorizer.transform_one(text)
+        z = np.asarray(x.astype(np.float32) @ self._W)[0] + self._b
+        if self._feature_names is None:
+            self._feature_names = self.vectorizer.get_feature_names_out()
+        idx, val = x.indices, x.data
+        out = {}
+        for name, head in self.heads.items():
+            s = self._slices[name]
+            k = int(np.argmax(z[s]))
+            W = self._W[idx, s]
+            contrib = val * (W[:, k] - W.mean(axis=1))
+            order = np.argsort(-contrib)[:top]
+            out[name] = [(str(self._feature_names[idx[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
+        return out
+
+    def save(self, path, *, format: str = "joblib") -> None:
+        """Save to a model directory (``manifest.json`` + payload); see :func:`triage.load`.
+
+        Parameters
+        ----------
+        path : str or path
+            Directory to write (created; an existing model there is replaced).
+        format : {"joblib", "skops"}, default="joblib"
+            ``"skops"`` writes a file that :func:`triage.load` can open without
+            running code from it: use it for models you share.
+        """
+        from .models._persist import save_model
+
+        save_model(self, path, format=format)
+
+    def __repr__(self) -> str:
+        heads = ", ".join(self.labels)
+        return f"<TriageModel heads=[{heads}] features={self.vectorizer.n_features_out_}>"
+
+
+_FLOAT_COLS = {"type_proba", "emotion_proba", "urgency_proba", "complaint_proba"}
+
+
+def row_error(value: Any) -> str:
+    """Why a batch value cannot be scored ('' when it can)."""
+    if value is None:
+        return "missing text"
+    if isinstance(value, float) and math.isnan(value):
+        return "missing text"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes, not text: decode the column"
+    if not isinstance(value, str):
+        try:
+            import pandas as pd
+
+            if value is pd.NA or value is pd.NaT:
+                return "missing text"
+        except ImportError:  # pragma: no cover
+            pass
+        return f"not text: {type(value).__name__}"
+    if not value.strip():
+        return "empty text"
+    if "\ufffd" in value:
+        return "undecodable text (contains U+FFFD)"
+    return ""
+
