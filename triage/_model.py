@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, softmax
 
 from ._result import TriageResult
 from .features import ComplaintVectorizer
+from .features._lexicon import high_triggers
 from .features._docs import check_documents
 from .labels import HIGH_FLAGS, NONE_TYPE
 
@@ -65,6 +65,10 @@ class TriageModel:
         Training metadata saved with the model.
     max_chars : int, default=2000
         Longer texts are truncated (the result's ``notes`` has ``"truncated"``).
+    rules : bool, default=True
+        Apply the label guide's definitional triggers (:data:`triage.features.HIGH_TRIGGERS`):
+        a complaint that states a safety risk, fraud, a data leak, an external
+        escalation or a broad impact is ``high`` with that reason.
 
     Notes
     -----
@@ -72,8 +76,18 @@ class TriageModel:
     and never changes it (the tokenizer is built once, under a lock).
     """
 
-    def __init__(self, vectorizer: ComplaintVectorizer, heads: dict, multilabel: dict, manifest: dict, *, max_chars: int = DEFAULT_MAX_CHARS):
+    def __init__(
+        self,
+        vectorizer: ComplaintVectorizer,
+        heads: dict,
+        multilabel: dict,
+        manifest: dict,
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        rules: bool = True,
+    ):
         self.vectorizer = vectorizer
+        self.rules = rules
         self.heads = dict(heads)
         self.multilabel = dict(multilabel)
         self.manifest = manifest
@@ -152,26 +166,32 @@ class TriageModel:
         raise TypeError(f"{where} expects str, got {type(text).__name__}")
 
     # -- scoring --------------------------------------------------------------------
-    def _scores(self, texts: Sequence[str]) -> np.ndarray:
-        vec = self.vectorizer
-        if len(texts) == 1:
-            X = vec.transform_one(texts[0])
-        else:
-            X = vec.transform(texts)
-        X = X.astype(np.float32)
-        return np.asarray(X @ self._W) + self._b
+    def _scores(self, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+        """Logits of every head for each text, and the normalised texts.
 
-    def _decode(self, z: np.ndarray, notes: tuple[str, ...]) -> TriageResult:
+        Each row is scored by the same call, ``values @ W[columns] + b``, whether
+        it comes alone or in a batch, so a text gets bit-identical results either way.
+        """
+        vec = self.vectorizer
+        W, b = self._W, self._b
+        norms = [vec.normalize(t) for t in texts]
+        Z = np.empty((len(norms), W.shape[1]), dtype=np.float32)
+        for i, norm in enumerate(norms):
+            idx, val = vec.features(norm, normalized=True)
+            Z[i] = np.asarray(val, dtype=np.float32) @ W[idx] + b if idx else b
+        return Z, norms
+
+    def _decode(self, z: np.ndarray, notes: tuple[str, ...], norm: str = "") -> TriageResult:
         probs: dict[str, dict[str, float]] = {}
         top: dict[str, str] = {}
         for name, head in self.heads.items():
-            p = softmax(z[self._slices[name]].astype(np.float64) / head.temperature_)
+            p = _softmax(z[self._slices[name]].astype(np.float64) / head.temperature_)
             labels = [str(c) for c in head.classes_]
             probs[name] = dict(zip(labels, (float(v) for v in p)))
             top[name] = labels[int(np.argmax(p))]
         multi = {}
         for name, (head, labels) in self.multilabel.items():
-            p = expit(z[self._slices[name]].astype(np.float64))
+            p = 1.0 / (1.0 + np.exp(-z[self._slices[name]].astype(np.float64)))
             multi[name] = (labels, p, head.thresholds_)
         if not self.is_standard:
             return self._decode_custom(probs, top, multi, notes)
@@ -181,6 +201,9 @@ class TriageModel:
         urgency = top["urgency"]
         flags: tuple[str, ...] = ()
         secondary: tuple[str, ...] = ()
+        triggers = high_triggers(norm) if (is_complaint and self.rules) else ()
+        if triggers:
+            urgency = "high"
         if is_complaint:
             typ = top["type"]
             if "secondary" in multi:
@@ -191,7 +214,7 @@ class TriageModel:
                 secondary = tuple(lab for _, lab in cands[:2])
             if "flags" in multi and urgency != "low":
                 labels, p, thr = multi["flags"]
-                on = [(p[i], lab) for i, lab in enumerate(labels) if p[i] >= thr[i]]
+                on = [(p[i], lab) for i, lab in enumerate(labels) if p[i] >= thr[i] or lab in triggers]
                 if urgency == "high" and not any(lab in HIGH_FLAGS for _, lab in on):
                     on.append(max((p[i], lab) for i, lab in enumerate(labels) if lab in HIGH_FLAGS))
                 if not on:
@@ -267,8 +290,8 @@ class TriageModel:
         ('timeliness', True)
         """
         text, notes = self._prepare(self._check_text(text, "predict_one"))
-        z = self._scores([text])[0]
-        return self._decode(z, notes)
+        Z, norms = self._scores([text])
+        return self._decode(Z[0], notes, norms[0])
 
     def predict(self, texts: Iterable[str], *, batch_size: int = 2048) -> list[TriageResult]:
         """Triage many messages (vectorised); a bare str is refused.
@@ -294,8 +317,8 @@ class TriageModel:
         out: list[TriageResult] = []
         for start in range(0, len(prepared), batch_size):
             part = prepared[start : start + batch_size]
-            Z = self._scores([t for t, _ in part]) if len(part) > 1 else self._scores([part[0][0]])
-            out.extend(self._decode(Z[i], part[i][1]) for i in range(len(part)))
+            Z, norms = self._scores([t for t, _ in part])
+            out.extend(self._decode(Z[i], part[i][1], norms[i]) for i in range(len(part)))
         return out
 
     def predict_frame(self, df, text_col: str = "text", *, batch_size: int = 2048):
@@ -409,7 +432,7 @@ class TriageModel:
         """
         text, _ = self._prepare(self._check_text(text, "explain"))
         x = self.vectorizer.transform_one(text)
-        z = np.asarray(x.astype(np.float32) @ self._W)[0] + self._b
+        z = self._scores([text])[0][0]
         if self._feature_names is None:
             self._feature_names = self.vectorizer.get_feature_names_out()
         idx, val = x.indices, x.data
@@ -441,6 +464,11 @@ class TriageModel:
     def __repr__(self) -> str:
         heads = ", ".join(self.labels)
         return f"<TriageModel heads=[{heads}] features={self.vectorizer.n_features_out_}>"
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return e / e.sum()
 
 
 _FLOAT_COLS = {"type_proba", "emotion_proba", "urgency_proba", "complaint_proba"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["LEXICON", "lexicon_hits", "compile_lexicon"]
+__all__ = ["LEXICON", "HIGH_TRIGGERS", "lexicon_hits", "compile_lexicon", "high_triggers"]
 
 LEXICON: Mapping[str, tuple[str, ...]] = {
     # urgency reasons (LABELS.md section 4)
@@ -128,3 +128,44 @@ def lexicon_hits(text: str) -> dict[str, int]:
         if n:
             hits[name] = n
     return hits
+
+
+#: Terms that by themselves make a complaint ``high`` under LABELS.md section 3, by reason.
+#: Narrower than :data:`LEXICON`: each term states the trigger, not a hint of it
+#: ("骗子" thrown at a mislabelled item is not fraud; "12345" is the ordinary
+#: public-service hotline, not an escalation).
+HIGH_TRIGGERS: Mapping[str, tuple[str, ...]] = {
+    "safety": (
+        "刹车失灵", "刹不住", "刹车失效", "气囊没弹", "气囊未弹", "自燃", "起火", "着火", "爆炸", "炸裂", "冒烟",
+        "漏电", "触电", "烫伤", "烧伤", "受伤", "骨折", "食物中毒", "中毒", "拉肚子", "腹泻", "闹肚子",
+        "上吐下泻", "送医", "住院", "急诊", "甲醛超标", "燃气泄漏", "煤气泄漏", "困在电梯", "电梯困人",
+        "方向盘失灵", "断轴", "电池鼓包", "生命危险", "人身安全", "失控", "吃出虫", "有虫", "蟑螂",
+    ),
+    "fraud": (
+        "诈骗", "欺诈", "欺骗消费者", "骗人", "被骗", "骗钱", "盗刷", "未经同意", "未经我同意", "未经本人",
+        "未经允许", "不知情的情况下", "私自开通", "偷偷扣", "偷偷开通", "莫名其妙扣", "乱扣费", "强制开通",
+        "跑路", "卷款",
+    ),
+    "privacy": ("泄露", "信息泄漏", "偷拍", "隐藏摄像头", "倒卖信息", "个人信息被"),
+    "external_escalation": (
+        "12315", "消协", "消费者协会", "工信部", "银保监", "金融监管局", "市场监管", "通管局", "民航局",
+        "卫健委", "媒体", "记者", "曝光", "律师", "起诉", "法院", "报警", "派出所", "黑猫投诉", "求扩散",
+        "帮转", "央视", "电视台", "仲裁",
+    ),
+    "broad_impact": ("大面积", "所有用户", "全城", "整个小区", "整栋楼", "不止我一个", "很多用户", "批量"),
+}
+_TRIGGERS = compile_lexicon(HIGH_TRIGGERS)
+
+
+def high_triggers(text: str) -> tuple[str, ...]:
+    """Reasons of :data:`HIGH_TRIGGERS` found in normalised text, in :data:`HIGH_TRIGGERS` order.
+
+    Examples
+    --------
+    >>> high_triggers("刹车失灵差点出事,已经打了12315")
+    ('safety', 'external_escalation')
+    >>> high_triggers("快递还没到")
+    ()
+    """
+    lowered = text.lower()
+    return tuple(name for name, pattern in _TRIGGERS if pattern.search(lowered))

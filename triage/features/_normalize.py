@@ -33,7 +33,7 @@ __all__ = ["normalize", "to_simplified", "is_traditional", "TextNormalizer", "PL
 #: Placeholder tokens that :func:`normalize` may insert.
 PLACEHOLDERS: tuple[str, ...] = ("<URL>", "<EMAIL>", "<AT>", "<PHONE>", "<ORDER>", "<MONEY>", "<BIGMONEY>")
 
-_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_TAG = re.compile(r"</?(?!(?:URL|EMAIL|AT|PHONE|ORDER|MONEY|BIGMONEY)>)[a-zA-Z][^<>]{0,200}>")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -187,9 +187,13 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
             self.__dict__["_seg"] = seg
         return seg
 
-    def analyze(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        """Word n-grams, char n-grams and cue names of one raw text."""
-        norm = normalize(text, convert_traditional=self.convert_traditional)
+    def normalize(self, text: str) -> str:
+        """The normalised form of one raw text, as this vectoriser sees it."""
+        return normalize(text, convert_traditional=self.convert_traditional)
+
+    def analyze(self, text: str, *, normalized: bool = False) -> tuple[list[str], list[str], list[str]]:
+        """Word n-grams, char n-grams and cue names of one text (raw, or already normalised)."""
+        norm = text if normalized else self.normalize(text)
         tokens = self._segmenter().cut(norm)
         if self.stop_words:
             stop = self.__dict__.get("_stop")
@@ -265,9 +269,9 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
         idx.extend(off + j for j in cols)
         val.extend(v * scale for v in vals)
 
-    def features(self, text: str) -> tuple[list[int], list[float]]:
-        """Column indices (ascending) and values of one raw text."""
-        words, chars, cues = self.analyze(text)
+    def features(self, text: str, *, normalized: bool = False) -> tuple[list[int], list[float]]:
+        """Column indices (ascending) and values of one text (raw, or already normalised)."""
+        words, chars, cues = self.analyze(text, normalized=normalized)
         idx: list[int] = []
         val: list[float] = []
         self._block(words, "word", self.word_weight, idx, val)
@@ -281,9 +285,9 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
                 val.append(math.log1p(c[name]) * self.cue_weight)
         return idx, val
 
-    def transform_one(self, text: str) -> sp.csr_matrix:
-        """One raw text as a 1-row CSR matrix (the single-call fast path)."""
-        idx, val = self.features(text)
+    def transform_one(self, text: str, *, normalized: bool = False) -> sp.csr_matrix:
+        """One text as a 1-row CSR matrix (the single-call fast path)."""
+        idx, val = self.features(text, normalized=normalized)
         return sp.csr_matrix(
             (np.asarray(val, dtype=np.float64), np.asarray(idx, dtype=np.int32), np.array([0, len(idx)], dtype=np.int32)),
             shape=(1, self.n_features_out_),
@@ -293,11 +297,17 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
         """Raw texts as a CSR matrix of shape (n_documents, n_features_out_)."""
         check_is_fitted(self, "vocabulary_")
         docs = check_documents(X, "ComplaintVectorizer.transform")
+        return self.transform_normalized([self.normalize(d) for d in docs])
+
+    def transform_normalized(self, norms: Sequence[str]) -> sp.csr_matrix:
+        """Like :meth:`transform`, for texts already passed through :meth:`normalize`."""
+        check_is_fitted(self, "vocabulary_")
+        docs = norms
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
         for d in docs:
-            idx, val = self.features(d)
+            idx, val = self.features(d, normalized=True)
             indices.extend(idx)
             data.extend(val)
             indptr.append(len(indices))

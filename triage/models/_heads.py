@@ -103,7 +103,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "C": [Interval(numbers.Real, 0, None, closed="neither")],
-        "class_weight": [StrOptions({"balanced"}), None],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
         "calibration": [StrOptions({"temperature"}), None],
         "cv": [Interval(numbers.Integral, 2, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -119,7 +119,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _fit_lr(self, X, y):
-        lr = _logistic(self.C, self.class_weight, self.max_iter, self.random_state)
+        lr = _logistic(self.C, self._lr_weight, self.max_iter, self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             lr.fit(X, y)
@@ -140,8 +140,14 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, y_index = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes in y, got {len(self.classes_)}: {self.classes_.tolist()}"
+                f"{type(self).__name__} needs at least 2 classes in y, got 1 class: {self.classes_.tolist()}"
             )
+        if isinstance(self.class_weight, dict):
+            # class_weight is keyed by the original labels; the solver sees indices
+            lr_weight = {i: self.class_weight.get(c, 1.0) for i, c in enumerate(self.classes_)}
+        else:
+            lr_weight = self.class_weight
+        self._lr_weight = lr_weight
         lr = self._fit_lr(X, y_index)
         self.coef_, self.intercept_ = self._expand(lr, len(self.classes_))
         self.n_iter_ = lr.n_iter_
@@ -174,6 +180,7 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         return softmax((X @ self.coef_.T + self.intercept_) / self.temperature_, axis=1)
 
     def predict(self, X):
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):
@@ -193,7 +200,10 @@ class ThresholdedMultiLabel(ClassifierMixin, BaseEstimator):
     ----------
     C : float, default=4.0
         Inverse regularisation strength.
-    class_weight : "balanced" or None, default="balanced"
+    class_weight : "balanced", dict or None, default="balanced"
+    threshold : "f1" or float, default="f1"
+        ``"f1"`` tunes each label's threshold on out-of-fold probabilities; a
+        number uses that threshold for every label.
     cv : int, default=5
         Folds for the out-of-fold probabilities that set the thresholds.
     max_iter : int, default=1000
@@ -201,6 +211,8 @@ class ThresholdedMultiLabel(ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
+    classes_ : ndarray or None
+        The classes when fitted on 1-D labels, else ``None``.
     coef_ : ndarray of shape (n_labels, n_features)
     intercept_ : ndarray of shape (n_labels,)
     thresholds_ : ndarray of shape (n_labels,)
@@ -217,27 +229,29 @@ class ThresholdedMultiLabel(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "C": [Interval(numbers.Real, 0, None, closed="neither")],
-        "class_weight": [StrOptions({"balanced"}), None],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "threshold": [StrOptions({"f1"}), Interval(numbers.Real, 0, 1, closed="neither")],
         "cv": [Interval(numbers.Integral, 2, None, closed="left")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, *, C=4.0, class_weight="balanced", cv=5, max_iter=1000, random_state=0):
+    def __init__(self, *, C=4.0, class_weight="balanced", threshold="f1", cv=5, max_iter=1000, random_state=0):
         self.C = C
         self.class_weight = class_weight
+        self.threshold = threshold
         self.cv = cv
         self.max_iter = max_iter
         self.random_state = random_state
 
     def _fit_one(self, X, y):
         if y.min() == y.max():  # a label that is always (or never) on: constant decision
-            return np.zeros(X.shape[1]), (20.0 if y[0] else -20.0)
+            return np.zeros(X.shape[1]), (20.0 if y[0] else -20.0), 0
         lr = _logistic(self.C, self.class_weight, self.max_iter, self.random_state)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             lr.fit(X, y)
-        return lr.coef_[0], float(lr.intercept_[0])
+        return lr.coef_[0], float(lr.intercept_[0]), int(lr.n_iter_[0])
 
     @staticmethod
     def _best_threshold(p, y):
@@ -253,49 +267,74 @@ class ThresholdedMultiLabel(ClassifierMixin, BaseEstimator):
         return float(np.clip((lo + hi) / 2, 0.05, 0.95))
 
     def fit(self, X, Y):
+        """Fit on a 0/1 indicator matrix ``Y`` (multi-label), or on a 1-D ``Y`` (one-vs-rest over its classes)."""
         self._validate_params()
         X, Y = validate_data(self, X, Y, accept_sparse="csr", dtype=np.float64, multi_output=True)
-        if Y.ndim == 1:
+        target = type_of_target(Y)
+        if target == "multilabel-indicator":
+            self.classes_ = None
+            Y = np.asarray(Y, dtype=int)
+        elif target in ("binary", "multiclass") or (np.ndim(Y) == 2 and Y.shape[1] == 1):
+            y = np.ravel(Y)
+            check_classification_targets(y)
+            self.classes_ = np.unique(y)
+            if len(self.classes_) < 2:
+                raise ValueError(f"{type(self).__name__} needs at least 2 classes in y, got 1 class: {self.classes_.tolist()}")
+            Y = (y[:, None] == self.classes_[None, :]).astype(int)
+        else:
             raise ValueError(
-                f"{type(self).__name__} expects a 2-D indicator matrix Y of shape (n_samples, n_labels), got a 1-D array"
+                f"{type(self).__name__}: Y must be a 0/1 indicator matrix of shape (n_samples, n_labels) or "
+                f"1-D class labels, got target type {target!r} (Unknown label type)"
             )
-        if type_of_target(Y) != "multilabel-indicator":
-            raise ValueError(f"{type(self).__name__}: Y must be a 0/1 indicator matrix, got target type {type_of_target(Y)!r}")
-        Y = np.asarray(Y, dtype=int)
         self.n_labels_ = Y.shape[1]
-        self.classes_ = [np.array([0, 1])] * self.n_labels_
-        coefs, intercepts, thresholds = [], [], []
+        coefs, intercepts, thresholds, iters = [], [], [], []
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
         for j in range(self.n_labels_):
             y = Y[:, j]
-            c, b = self._fit_one(X, y)
+            c, b, it = self._fit_one(X, y)
             coefs.append(c)
             intercepts.append(b)
+            iters.append(it)
+            if self.threshold != "f1":
+                thresholds.append(float(self.threshold))
+                continue
             if min(y.sum(), len(y) - y.sum()) < self.cv:
                 thresholds.append(0.5)
                 continue
             oof = np.zeros(len(y))
             for tr, te in folds.split(X, y):
-                cc, bb = self._fit_one(X[tr], y[tr])
+                cc, bb, _ = self._fit_one(X[tr], y[tr])
                 oof[te] = expit(X[te] @ cc + bb)
             thresholds.append(self._best_threshold(oof, y))
         self.coef_ = np.vstack(coefs)
         self.intercept_ = np.array(intercepts)
         self.thresholds_ = np.array(thresholds)
+        self.n_iter_ = np.array(iters)
         return self
 
     def predict_proba(self, X):
-        """Probability of each label, shape (n_samples, n_labels)."""
+        """Probability of each label, shape (n_samples, n_labels).
+
+        Fitted on 1-D classes, the one-vs-rest probabilities are normalised to sum to 1.
+        """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
-        return expit(X @ self.coef_.T + self.intercept_)
+        P = expit(X @ self.coef_.T + self.intercept_)
+        if self.classes_ is not None:
+            P = P / np.maximum(P.sum(axis=1, keepdims=True), 1e-300)
+        return P
 
     def predict(self, X):
-        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+        """The 0/1 indicator matrix (multi-label), or the class labels (1-D fit)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
+        P = expit(X @ self.coef_.T + self.intercept_)
+        if self.classes_ is not None:
+            return self.classes_[np.argmax(P, axis=1)]
+        return (P >= self.thresholds_).astype(int)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
-        tags.target_tags.single_output = False
         return tags
