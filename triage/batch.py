@@ -47,8 +47,10 @@ def detect_format(path: str | os.PathLike[str], given: str | None = None) -> str
 
 
 def _need(module: str, extra: str):
+    import importlib
+
     try:
-        return __import__(module)
+        return importlib.import_module(module)
     except ImportError as e:
         raise MissingDependencyError(f"{extra} files need {module}: pip install 'complaint-triage[{extra}]'") from e
 

@@ -81,12 +81,12 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
+    from pathlib import Path
+
     import pandas as pd
 
     from .batch import _read_chunks, detect_format
     from .evaluate import evaluate_model, render_metrics
-
-    from pathlib import Path
 
     fmt = detect_format(args.data, None)
     df = pd.concat(list(_read_chunks(Path(args.data), fmt, 100_000, args.encoding, args.text_col)), ignore_index=True)

@@ -13,7 +13,7 @@ import csv
 import sys
 from pathlib import Path
 
-from triage.datasets._quality import CORPUS_COLUMNS, char_ngrams, read_batch
+from triage.datasets._quality import CORPUS_COLUMNS, char_ngrams, read_batch, row_errors
 
 CORPUS = Path(__file__).resolve().parents[1] / "complaints.csv"
 
@@ -34,14 +34,9 @@ def main(paths: list[str]) -> int:
     for p in paths:
         with open(p, encoding="utf-8") as fh:
             rows, errors = read_batch(fh)
-        bad_lines = set()
         for e in errors:
             print(f"{p}: {e}", file=sys.stderr)
-            if e.startswith("line "):
-                bad_lines.add(e.split(":")[0])
-        for lineno, row in enumerate(rows, 1):
-            from triage.datasets._quality import row_errors
-
+        for row in rows:
             if row_errors(row) or row["text"] in seen:
                 skipped += 1
                 continue

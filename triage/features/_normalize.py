@@ -148,7 +148,7 @@ def normalize(text: str, *, convert_traditional: bool = True) -> str:
     Examples
     --------
     >>> normalize("ＡＰＰ闪退！！！！！！ 订单号 2023110512345678 退我¥1,299")
-    'app闪退!!! 订单号 <ORDER> 退我 <BIGMONEY>'
+    'app闪退!!!订单号 <ORDER> 退我 <BIGMONEY>'
     >>> normalize("@順豐速運 我嘅包裹寄咗三日都未到，call 9123 4567")
     '<AT> 我嘅包裹寄咗三日都未到,call <PHONE>'
     """
@@ -164,18 +164,27 @@ def normalize(text: str, *, convert_traditional: bool = True) -> str:
     text = _CONTROL.sub(" ", text)
     if convert_traditional:
         text = to_simplified(text)
-    text = _URL.sub(" <URL> ", text)
-    text = _EMAIL.sub(" <EMAIL> ", text)
-    text = _MENTION.sub(" <AT> ", text)
-    text = _PHONE.sub(" <PHONE> ", text)
-    text = _MONEY.sub(_money, text)
-    text = _ORDER.sub(" <ORDER> ", text)
-    text = _DIGITS.sub(_digits, text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" <URL> ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" <EMAIL> ", text)
+        text = _MENTION.sub(" <AT> ", text)
+    if _ANY_DIGIT.search(text):
+        text = _PHONE.sub(" <PHONE> ", text)
+        text = _MONEY.sub(_money, text)
+        text = _ORDER.sub(" <ORDER> ", text)
+        text = _DIGITS.sub(_digits, text)
+    elif _CN_MONEY_HINT.search(text):
+        text = _MONEY.sub(_money, text)
     text = _REPEAT_PUNCT.sub(r"\1\1\1", text)
     text = _ascii_lower(text)
     text = _SPACE.sub(" ", text).strip()
     # a space beside CJK text or punctuation carries nothing
     return _SPACE_CJK.sub("", text)
+
+
+_ANY_DIGIT = re.compile(r"\d")
+_CN_MONEY_HINT = re.compile("[元块蚊$¥€£]")
 
 
 _ASCII_UPPER = re.compile(r"(?<!<)\b[A-Z][A-Za-z]*\b(?!>)")

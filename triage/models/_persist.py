@@ -125,6 +125,7 @@ def save_model(model, path: str | os.PathLike[str], *, format: str = "joblib") -
         else:
             sio = _skops()
             sio.dump(model, tmp)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, payload)
     finally:
         if os.path.exists(tmp):
