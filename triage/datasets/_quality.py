@@ -1,7 +1,7 @@
 """Schema and quality gates for the bundled complaint corpus.
 
-The functions here only use the standard library, so the corpus writers can run
-this module directly on a batch file before the package is installed::
+The corpus writers run this module directly on a batch file (with the package
+installed, e.g. ``pip install -e .``)::
 
     python triage/datasets/_quality.py datasets/batches/telecom.tsv
 
@@ -15,22 +15,8 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-TYPES = ("product", "attitude", "timeliness", "accuracy", "policy")
-EMOTIONS = ("angry", "disappointed", "anxious", "calm")
-URGENCIES = ("high", "medium", "low")
-FLAGS = (
-    "safety",
-    "fraud",
-    "privacy",
-    "financial_loss",
-    "external_escalation",
-    "broad_impact",
-    "repeat_complaint",
-    "vip_customer",
-    "blocked_customer",
-    "strong_emotion",
-)
-HIGH_FLAGS = ("safety", "fraud", "privacy", "financial_loss", "external_escalation", "broad_impact")
+from triage.labels import EMOTIONS, FLAGS, HIGH_FLAGS, TYPES, URGENCIES
+
 DOMAINS = (
     "ecommerce",
     "food_delivery",
