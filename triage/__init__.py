@@ -12,6 +12,7 @@ from ._model import RESULT_COLUMNS, TriageModel
 from ._result import TriageResult
 from ._train import train_model
 from ._version import __version__
+from .batch import label_file
 from .exceptions import (
     InputFormatError,
     MissingDependencyError,
@@ -34,6 +35,7 @@ __all__ = [
     "TriageResult",
     "UntrustedModelError",
     "__version__",
+    "label_file",
     "load",
     "train_model",
 ]
