@@ -1,9 +1,11 @@
 """Labelling files: CSV, JSONL, Parquet and Excel in, the same rows with result columns out.
 
 :func:`label_file` streams the input in chunks (memory is bounded by the
-chunk size, not the file size), labels each chunk with every head, and writes
-the output under a temporary name that is renamed into place only when the
-whole file is done, so a half-written output never carries the final name.
+chunk size, not the file size), labels each chunk with every head (in worker
+processes with ``jobs > 1``), commits each labelled chunk to a work directory,
+and joins the chunks into the output under a temporary name that is renamed
+into place only when the whole file is done: a half-written output never
+carries the final name, and an interrupted job continues with ``resume=True``.
 Rows whose text is missing, empty or not text keep their place and get an
 ``error`` value and default labels.
 """
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 import os
+import shutil
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,54 +136,94 @@ def _read_chunks(path: Path, fmt: str, chunk_size: int, encoding: str | None, te
             yield df.iloc[start : start + chunk_size]
 
 
-class _Writer:
-    """Appends chunks to a temporary output file; :meth:`commit` renames it into place."""
+class _Journal:
+    """Committed chunks of one job, in a work directory beside the output.
 
-    def __init__(self, out: Path, fmt: str):
-        self.out, self.fmt = out, fmt
-        self.tmp = out.with_name(f".{out.name}.partial")
-        self._pq = None
-        self._frames = []
-        self._first = True
+    Each labelled chunk is written to ``.OUT.parts/NNNNNNNN.part`` under a
+    temporary name and renamed when complete, so a chunk file either exists
+    whole or not at all. ``job.json`` records what the job is (input file,
+    size, modification time, chunk size, columns, formats): ``--resume``
+    continues only the same job. :meth:`finish` joins the chunks in order into
+    the output (written under a temporary name, then renamed) and removes the
+    work directory.
+    """
 
-    def write(self, df) -> None:
-        if self.fmt == "csv":
-            df.to_csv(self.tmp, mode="w" if self._first else "a", header=self._first, index=False, encoding="utf-8")
-        elif self.fmt == "jsonl":
+    def __init__(self, out: Path, fmt: str, job: dict):
+        self.out, self.fmt, self.job = out, fmt, job
+        self.dir = out.with_name(f".{out.name}.parts")
+        self.part_fmt = "parquet" if fmt == "parquet" else ("jsonl" if fmt in ("jsonl", "xlsx") else "csv")
+
+    def open(self, resume: bool) -> int:
+        """Prepare the work directory; return how many chunks are already committed."""
+        meta = self.dir / "job.json"
+        if self.dir.exists() and resume and meta.is_file():
+            old = json.loads(meta.read_text(encoding="utf-8"))
+            if old != self.job:
+                diff = sorted(k for k in set(old) | set(self.job) if old.get(k) != self.job.get(k))
+                raise InputFormatError(
+                    f"--resume: the unfinished job in {str(self.dir)!r} differs in {diff}; "
+                    "rerun with the same input and options, or without --resume to start again"
+                )
+            done = 0
+            while (self.dir / f"{done:08d}.part").is_file():
+                done += 1
+            for stray in self.dir.glob("*.tmp"):
+                stray.unlink()
+            return done
+        if self.dir.exists():
+            if not resume:
+                logger.info("removing the unfinished job in %s (pass --resume to continue it)", self.dir)
+            shutil.rmtree(self.dir)
+        self.dir.mkdir(parents=True)
+        tmp = self.dir / "job.json.tmp"
+        tmp.write_text(json.dumps(self.job, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, meta)
+        return 0
+
+    def commit(self, index: int, df) -> None:
+        final = self.dir / f"{index:08d}.part"
+        tmp = self.dir / f"{index:08d}.tmp"
+        if self.part_fmt == "csv":
+            df.to_csv(tmp, header=index == 0, index=False, encoding="utf-8")
+        elif self.part_fmt == "jsonl":
             text = df.to_json(orient="records", lines=True, force_ascii=False) if len(df) else ""
-            if text and not text.endswith("\n"):
-                text += "\n"
-            with open(self.tmp, "w" if self._first else "a", encoding="utf-8") as fh:
-                fh.write(text)
-        elif self.fmt == "parquet":
-            pa = _need("pyarrow", "parquet")
-            import pyarrow.parquet as pq
-
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            if self._pq is None:
-                self._pq = pq.ParquetWriter(self.tmp, table.schema)
-            self._pq.write_table(table.cast(self._pq.schema))
+            tmp.write_text(text if not text or text.endswith("\n") else text + "\n", encoding="utf-8")
         else:
-            self._frames.append(df)
-        self._first = False
+            df.to_parquet(tmp, index=False)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
 
-    def commit(self) -> None:
-        if self.fmt == "parquet" and self._pq is not None:
-            self._pq.close()
-        if self.fmt == "xlsx":
+    def finish(self, n_parts: int) -> None:
+        parts = [self.dir / f"{i:08d}.part" for i in range(n_parts)]
+        tmp = self.out.with_name(f".{self.out.name}.tmp")
+        if self.fmt in ("csv", "jsonl"):
+            with open(tmp, "wb") as out:
+                for p in parts:
+                    with open(p, "rb") as fh:
+                        shutil.copyfileobj(fh, out)
+        elif self.fmt == "parquet":
+            pq = _need("pyarrow.parquet", "parquet")
+            writer = None
+            for p in parts:
+                table = pq.read_table(p)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+            if writer is None:
+                import pandas as pd
+
+                pd.DataFrame().to_parquet(tmp)
+            else:
+                writer.close()
+        else:
             import pandas as pd
 
             _need("openpyxl", "excel")
-            pd.concat(self._frames, ignore_index=True).to_excel(self.tmp, index=False)
-        if self._first and self.fmt in ("csv", "jsonl"):
-            self.tmp.write_text("", encoding="utf-8")
-        os.replace(self.tmp, self.out)
-
-    def abort(self) -> None:
-        if self._pq is not None:
-            self._pq.close()
-        if self.tmp.exists():
-            self.tmp.unlink()
+            frames = [pd.read_json(p, lines=True, dtype=False) for p in parts if p.stat().st_size]
+            (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()).to_excel(tmp, index=False)
+        os.replace(tmp, self.out)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @dataclass
@@ -233,13 +277,36 @@ def _count_rows(path: Path, fmt: str) -> int | None:
     return None
 
 
+_WORKER_MODEL = None
+
+
+def _worker_init(model_path) -> None:
+    global _WORKER_MODEL  # one model per worker process, loaded once
+    from . import load
+
+    _WORKER_MODEL = load(model_path)
+
+
+def _worker_label(chunk, text_col: str, mask_pii: bool):
+    return _label_chunk(_WORKER_MODEL, chunk, text_col, mask_pii)
+
+
+def _label_chunk(model, chunk, text_col: str, mask_pii: bool):
+    out = model.predict_frame(chunk, text_col=text_col)
+    return out
+
+
 def label_file(
     in_path,
     out_path,
     *,
     model=None,
+    model_path=None,
     text_col: str = "text",
+    id_col: str | None = None,
     chunk_size: int = 10_000,
+    jobs: int = 1,
+    resume: bool = False,
     in_format: str | None = None,
     out_format: str | None = None,
     encoding: str | None = None,
@@ -251,10 +318,18 @@ def label_file(
     ----------
     in_path, out_path : str or path
     model : TriageModel, default=None
-        ``None`` loads the bundled model.
+        The model for ``jobs=1``; ``None`` loads ``model_path`` (or the bundled model).
+    model_path : str or path, default=None
+        Model directory for worker processes (``None``: the bundled model).
     text_col : str, default="text"
+    id_col : str, default=None
+        A column that must be present (checked up front); every input column is kept anyway.
     chunk_size : int, default=10000
         Rows read, labelled and written at a time (memory is bounded by it).
+    jobs : int, default=1
+        Worker processes. Each loads the model once; the output is identical for any value.
+    resume : bool, default=False
+        Continue an interrupted job from its last committed chunk (same input and options).
     in_format, out_format : {"csv", "jsonl", "parquet", "xlsx"}, default=None
         Taken from the file suffixes when not given.
     encoding : str, default=None
@@ -273,27 +348,80 @@ def label_file(
         raise InputFormatError(f"no input file at {str(src)!r}")
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {jobs}")
     fin = detect_format(src, in_format)
     fout = detect_format(dst, out_format)
-    model = model if model is not None else load()
+    stat = src.stat()
+    job = {
+        "input": str(src.resolve()),
+        "input_size": stat.st_size,
+        "input_mtime_ns": stat.st_mtime_ns,
+        "chunk_size": chunk_size,
+        "text_col": text_col,
+        "in_format": fin,
+        "out_format": fout,
+        "model": str(model_path) if model_path else ("given" if model is not None else "bundled"),
+    }
+    journal = _Journal(dst, fout, job)
+    chunks = _read_chunks(src, fin, chunk_size, encoding, text_col)
+    first = next(chunks, None)  # reading the first chunk checks the file before any work
+    if first is not None and id_col is not None and id_col not in first.columns:
+        raise InputFormatError(f"{str(src)!r} has no id column {id_col!r}; its columns are {list(first.columns)[:20]}")
+    done = journal.open(resume)
     summary = LabelSummary()
     bar = _Progress(sys.stderr.isatty() if progress is None else progress, _count_rows(src, fin))
-    writer = _Writer(dst, fout)
     t0 = time.monotonic()
+
+    def account(out) -> None:
+        summary.rows_written += len(out)
+        summary.rows_with_errors += int((out["error"] != "").sum())
+        for head in summary.counts:
+            summary.counts[head].update(out[head].tolist())
+        bar.update(summary.rows_written)
+
+    def pending():
+        index = 0
+        for chunk in ([first] if first is not None else []), chunks:
+            for c in chunk:
+                summary.rows_read += len(c)
+                if index < done:
+                    summary.rows_written += len(c)  # committed by the interrupted run
+                else:
+                    yield index, c
+                index += 1
+
+    n_parts = 0
     try:
-        for chunk in _read_chunks(src, fin, chunk_size, encoding, text_col):
-            out = model.predict_frame(chunk, text_col=text_col)
-            writer.write(out)
-            summary.rows_read += len(chunk)
-            summary.rows_written += len(out)
-            summary.rows_with_errors += int((out["error"] != "").sum())
-            for head in summary.counts:
-                summary.counts[head].update(out[head].tolist())
-            bar.update(summary.rows_written)
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+        if jobs == 1:
+            model = model if model is not None else load(model_path)
+            for index, chunk in pending():
+                out = _label_chunk(model, chunk, text_col, False)
+                journal.commit(index, out)
+                account(out)
+                n_parts = index + 1
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = __import__("multiprocessing").get_context("spawn")
+            with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(model_path,)) as pool:
+                inflight = deque()
+                for index, chunk in pending():
+                    inflight.append((index, pool.submit(_worker_label, chunk, text_col, False)))
+                    while len(inflight) >= 2 * jobs:
+                        i, fut = inflight.popleft()
+                        out = fut.result()
+                        journal.commit(i, out)
+                        account(out)
+                        n_parts = i + 1
+                while inflight:
+                    i, fut = inflight.popleft()
+                    out = fut.result()
+                    journal.commit(i, out)
+                    account(out)
+                    n_parts = i + 1
+        n_parts = max(n_parts, done)
+        journal.finish(n_parts)
     finally:
         bar.close()
     summary.seconds = time.monotonic() - t0

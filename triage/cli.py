@@ -4,7 +4,8 @@
 
     triage "快递一个礼拜还没到"            one message → JSON
     triage predict "…" [--model DIR]
-    triage label IN -o OUT [--text-col text] [--chunk-size N] [--format F] [--encoding E]
+    triage label IN -o OUT [--text-col text] [--id-col id] [--jobs N] [--chunk-size N] [--resume]
+                           [--format csv|jsonl|parquet|xlsx] [--encoding E] [--quiet]
     triage train [--data CSV] -o DIR [--seed N] [--split train|all]
     triage evaluate DATA [--text-col text] [--model DIR]
     triage info [--model DIR]
@@ -45,9 +46,13 @@ def _cmd_label(args) -> int:
     summary = label_file(
         args.input,
         args.output,
-        model=_model(args.model),
+        model=_model(args.model) if args.jobs == 1 else None,
+        model_path=args.model,
         text_col=args.text_col,
+        id_col=args.id_col,
         chunk_size=args.chunk_size,
+        jobs=args.jobs,
+        resume=args.resume,
         in_format=args.in_format,
         out_format=args.format,
         encoding=args.encoding,
@@ -119,7 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("input")
     sp.add_argument("-o", "--output", required=True)
     sp.add_argument("--text-col", default="text")
-    sp.add_argument("--chunk-size", type=int, default=10_000)
+    sp.add_argument("--id-col", default=None, help="a column that must be present (all input columns are kept)")
+    sp.add_argument("--chunk-size", type=int, default=10_000, help="rows per chunk (memory is bounded by it)")
+    sp.add_argument("--jobs", type=int, default=1, help="worker processes (the model is loaded once per worker)")
+    sp.add_argument("--resume", action="store_true", help="continue an interrupted job from its last committed chunk")
     sp.add_argument("--format", choices=("csv", "jsonl", "parquet", "xlsx"), default=None, help="output format")
     sp.add_argument("--in-format", choices=("csv", "jsonl", "parquet", "xlsx"), default=None)
     sp.add_argument("--encoding", default=None, help="input encoding (UTF-8 and GB18030 are detected)")

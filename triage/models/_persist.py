@@ -242,11 +242,4 @@ TRIAGE_TYPES: tuple[str, ...] = (
     "triage.features._vectorize.ComplaintVectorizer",
     "triage.models._heads.CalibratedLinearClassifier",
     "triage.models._heads.ThresholdedMultiLabel",
-    "builtins.slice",
-    "collections.OrderedDict",
-    "numpy.dtype",
-    "numpy.ndarray",
-    "numpy.float64",
-    "numpy.int32",
-    "numpy.int64",
 )

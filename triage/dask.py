@@ -1,0 +1,87 @@
+"""Label a Dask DataFrame with a triage model (``pip install 'complaint-triage[dask]'``).
+
+::
+
+    import dask.dataframe as dd
+    import triage.dask
+
+    ddf = dd.read_parquet("complaints/*.parquet")
+    labelled = triage.dask.label(ddf, text_col="text")
+    labelled.to_parquet("labelled/")
+
+On a cluster, connect a client first (``dask.distributed.Client("tcp://scheduler:8786")``);
+every worker needs ``complaint-triage`` installed. The model is sent to each worker
+once (``client.scatter(..., broadcast=True)`` or Dask's task-graph dedup) and its
+tokenizer is rebuilt there on first use. In scripts that start a ``LocalCluster``,
+put the work under ``if __name__ == "__main__":``.
+"""
+
+from __future__ import annotations
+
+from ._model import RESULT_COLUMNS
+from .exceptions import MissingDependencyError
+
+__all__ = ["label", "result_meta"]
+
+
+def _dask():
+    try:
+        import dask.dataframe as dd
+    except ImportError as e:
+        raise MissingDependencyError("triage.dask needs dask: pip install 'complaint-triage[dask]'") from e
+    return dd
+
+
+def result_meta(frame_meta):
+    """The empty frame Dask needs as ``meta``: the input's columns plus the result columns.
+
+    Passing ``meta`` stops Dask from calling the model on a dummy frame of ``pd.NA``.
+    """
+    import pandas as pd
+
+    meta = frame_meta.iloc[:0].copy()
+    for col in RESULT_COLUMNS:
+        if col == "is_complaint":
+            meta[col] = pd.Series(dtype=bool)
+        elif col.endswith("_proba"):
+            meta[col] = pd.Series(dtype=float)
+        else:
+            meta[col] = pd.Series(dtype=object)
+    return meta
+
+
+def _label_partition(part, model, text_col):
+    return model.predict_frame(part, text_col=text_col)
+
+
+def label(ddf, text_col: str = "text", model=None):
+    """Add the triage result columns to every partition of a Dask DataFrame.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+    text_col : str, default="text"
+    model : TriageModel, default=None
+        ``None`` uses the bundled model.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy; the input columns plus :data:`triage.RESULT_COLUMNS`, rows in input order.
+    """
+    _dask()
+    from . import load
+    from .exceptions import InputFormatError
+
+    if text_col not in ddf.columns:
+        raise InputFormatError(f"triage.dask.label: no column {text_col!r}; the frame has {list(ddf.columns)[:20]}")
+    model = model if model is not None else load()
+    try:
+        from dask.distributed import default_client
+
+        client = default_client()
+    except (ImportError, ValueError):
+        client = None
+    if client is not None:
+        model = client.scatter(model, broadcast=True)
+    return ddf.map_partitions(_label_partition, model, text_col, meta=result_meta(ddf._meta))
