@@ -115,11 +115,10 @@ class TriageModel:
         self._W = np.ascontiguousarray(np.vstack(blocks).T, dtype=np.float32)
         self._b = np.concatenate(bias).astype(np.float32)
         self._slices = slices
-        self._feature_names = None
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for k in ("_W", "_b", "_slices", "_feature_names"):
+        for k in ("_W", "_b", "_slices"):
             state.pop(k, None)
         return state
 
@@ -451,8 +450,7 @@ class TriageModel:
         text, _ = self._prepare(self._check_text(text, "explain"))
         x = self.vectorizer.transform_one(text)
         z = self._scores([text])[0][0]
-        if self._feature_names is None:
-            self._feature_names = self.vectorizer.get_feature_names_out()
+        names = self.vectorizer.feature_names()
         idx, val = x.indices, x.data
         out = {}
         for name in self.heads:
@@ -461,7 +459,7 @@ class TriageModel:
             W = self._W[idx, s]
             contrib = val * (W[:, k] - W.mean(axis=1))
             order = np.argsort(-contrib)[:top]
-            out[name] = [(str(self._feature_names[idx[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
+            out[name] = [(str(names[idx[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
         return out
 
     def save(self, path, *, format: str = "joblib") -> None:

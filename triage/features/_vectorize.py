@@ -373,7 +373,7 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
         """``{ngram: column}`` for the word and char blocks (built once, not pickled)."""
         tables = self.__dict__.get("_tables")
         if tables is None:
-            names = self.get_feature_names_out()
+            names = self.feature_names()
             off = self.offsets_
             tables = (
                 {str(x)[2:]: i for i, x in enumerate(names[: off["char"]])},
@@ -482,6 +482,13 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
         self._segmenter().cut("预热")
         self._string_tables()
 
+    def feature_names(self) -> np.ndarray:
+        """:meth:`get_feature_names_out`, computed once and kept (not pickled)."""
+        names = self.__dict__.get("_names")
+        if names is None:
+            names = self.__dict__["_names"] = self.get_feature_names_out()
+        return names
+
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "idf_")
         names = [""] * self.n_features_out_
@@ -509,7 +516,7 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator):
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for key in ("_seg", "_stop", "_tables"):
+        for key in ("_seg", "_stop", "_tables", "_names"):
             state.pop(key, None)
         return state
 

@@ -1,0 +1,97 @@
+"""Fuzz the public API with random and mutated inputs (seeded) and report crashes, the slowest input, peak memory.
+
+    python benchmarks/fuzz.py [--n 100000] [--seed 0]
+
+Inputs: mutations of corpus texts (character insertions, deletions, swaps, case
+and width changes, emoji, control, zero-width and surrogate characters, HTML
+and JSON wrapping, repetition up to the truncation limit) and random Unicode
+strings from every plane. Every input goes through ``predict`` (in batches of
+256) and ``predict_one``/``explain`` (every 50th). A crash is any exception;
+the target is 0 crashes and every single call under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+
+import triage
+from triage.datasets import load_complaints
+
+SPICE = ["😡", "\u200b", "\ufeff", "\x00", "\x1b", "\ud800", "\udfff", "<b>", "</div>", "&amp;", "!!!", "？？", "\n", "\t",
+         "１２３", "ＡＢＣ", "@客服", "http://x.y/z", "¥", "元", "13800138000", "SF1234567890", "<MONEY>", "<ORDER>"]
+
+
+def mutate(rng: random.Random, text: str) -> str:
+    chars = list(text)
+    for _ in range(rng.randint(1, 8)):
+        op = rng.randrange(8)
+        pos = rng.randrange(len(chars) + 1)
+        if op == 0 and chars:
+            del chars[min(pos, len(chars) - 1)]
+        elif op == 1:
+            chars.insert(pos, rng.choice(SPICE))
+        elif op == 2:
+            chars.insert(pos, chr(rng.randrange(0x110000)))
+        elif op == 3 and len(chars) > 1:
+            i, j = rng.randrange(len(chars)), rng.randrange(len(chars))
+            chars[i], chars[j] = chars[j], chars[i]
+        elif op == 4:
+            chars = list("".join(chars).upper() if rng.random() < 0.5 else "".join(chars).swapcase())
+        elif op == 5:
+            body = "".join(chars)
+            return rng.choice(['{"msg": "' + body + '"}', "<p>" + body + "</p>", body * rng.randint(2, 400)])
+        elif op == 6:
+            chars = chars[: rng.randrange(len(chars) + 1)]
+        else:
+            chars = [chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in "".join(chars)]
+    return "".join(chars)
+
+
+def random_text(rng: random.Random) -> str:
+    n = rng.choice([0, 1, 2, 5, 20, 100, 1000])
+    pools = [(0x20, 0x7F), (0x4E00, 0x9FFF), (0x3040, 0x30FF), (0xAC00, 0xD7AF), (0x1F300, 0x1FAFF), (0, 0x110000)]
+    lo, hi = rng.choice(pools)
+    return "".join(chr(rng.randrange(lo, hi)) for _ in range(n))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    model = triage.load()
+    seeds = load_complaints()["text"].tolist()
+    crashes, slowest, slowest_input, done = 0, 0.0, "", 0
+    t0 = time.perf_counter()
+    while done < args.n:
+        batch = [mutate(rng, rng.choice(seeds)) if rng.random() < 0.7 else random_text(rng) for _ in range(256)]
+        try:
+            model.predict(batch)
+        except Exception as e:  # noqa: BLE001 - counting every failure is the point
+            crashes += 1
+            print(f"crash in predict: {type(e).__name__}: {e}")
+        for text in batch[::50]:
+            for fn in (model.predict_one, model.explain):
+                s = time.perf_counter()
+                try:
+                    fn(text)
+                except Exception as e:  # noqa: BLE001
+                    crashes += 1
+                    print(f"crash in {fn.__name__}: {type(e).__name__}: {e} on {text[:40]!r}")
+                el = time.perf_counter() - s
+                if el > slowest:
+                    slowest, slowest_input = el, text
+        done += len(batch)
+    wall = time.perf_counter() - t0
+    print(f"inputs: {done:,} (seed {args.seed}) in {wall:.0f} s")
+    print(f"crashes: {crashes}")
+    print(f"slowest single call: {slowest * 1000:.1f} ms on a {len(slowest_input):,}-character input")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
