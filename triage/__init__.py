@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ._model import RESULT_COLUMNS, TriageModel
 from ._result import TriageResult
-from ._train import train_model
 from ._version import __version__
 from .batch import label_file
 from .exceptions import (
@@ -39,6 +38,15 @@ __all__ = [
     "load",
     "train_model",
 ]
+
+
+def __getattr__(name):
+    # training needs scikit-learn: import it only when asked for
+    if name == "train_model":
+        from ._train import train_model
+
+        return train_model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load(path=None, *, trusted=None) -> TriageModel:

@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 
 from ._result import TriageResult
-from .features import ComplaintVectorizer
 from .features._docs import check_documents
+from .features._features import FrozenVectorizer
 from .features._lexicon import high_triggers
 from .labels import HIGH_FLAGS, NONE_TYPE
 
-__all__ = ["TriageModel", "DEFAULT_MAX_CHARS", "RESULT_COLUMNS"]
+__all__ = ["TriageModel", "LinearHead", "DEFAULT_MAX_CHARS", "RESULT_COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,28 @@ RESULT_COLUMNS: tuple[str, ...] = (
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+class LinearHead:
+    """The fitted weights of one head, without scikit-learn (what saved models hold).
+
+    Attributes mirror the estimator it came from: ``classes_``, ``coef_``
+    (float32), ``intercept_``, ``temperature_`` (single-label heads) and
+    ``thresholds_`` (multi-label heads).
+    """
+
+    _ATTRS = ("classes_", "coef_", "intercept_", "temperature_", "thresholds_")
+
+    def __init__(self, **attrs):
+        for k, v in attrs.items():
+            setattr(self, k, v)
+
+    @classmethod
+    def from_estimator(cls, est) -> LinearHead:
+        return cls(**{k: getattr(est, k) for k in cls._ATTRS if hasattr(est, k)})
+
+    def __repr__(self) -> str:
+        return f"LinearHead(classes_={getattr(self, 'classes_', None)!r}, n_features={self.coef_.shape[1]})"
+
+
 class TriageModel:
     """A fitted multi-head complaint model.
 
@@ -53,7 +75,7 @@ class TriageModel:
 
     Parameters
     ----------
-    vectorizer : ComplaintVectorizer
+    vectorizer : ComplaintVectorizer or FrozenVectorizer
         Fitted vectoriser.
     heads : dict of str to CalibratedLinearClassifier
         Fitted single-label heads; ``"type"``, ``"emotion"``, ``"urgency"`` and
@@ -78,7 +100,7 @@ class TriageModel:
 
     def __init__(
         self,
-        vectorizer: ComplaintVectorizer,
+        vectorizer,
         heads: dict,
         multilabel: dict,
         manifest: dict,
@@ -117,9 +139,17 @@ class TriageModel:
         self._slices = slices
 
     def __getstate__(self):
+        # saved as plain weights and a frozen vectoriser: loading needs no scikit-learn
         state = self.__dict__.copy()
         for k in ("_W", "_b", "_slices"):
             state.pop(k, None)
+        vec = self.vectorizer
+        state["vectorizer"] = vec if isinstance(vec, FrozenVectorizer) else vec.freeze()
+        state["heads"] = {n: h if isinstance(h, LinearHead) else LinearHead.from_estimator(h) for n, h in self.heads.items()}
+        state["multilabel"] = {
+            n: (h if isinstance(h, LinearHead) else LinearHead.from_estimator(h), tuple(labels))
+            for n, (h, labels) in self.multilabel.items()
+        }
         return state
 
     def __setstate__(self, state):

@@ -28,7 +28,9 @@ DEFAULT_VECTORIZER_PARAMS: dict[str, Any] = {
 DEFAULT_HEAD_PARAMS: dict[str, dict[str, Any]] = {
     "is_complaint": {"C": 4.0},
     "type": {"C": 4.0},
-    "emotion": {"C": 4.0},
+    # emotion cues are diffuse: stronger regularisation transferred better to real
+    # complaints (the one setting informed by the real dev set; see README)
+    "emotion": {"C": 1.0},
     "urgency": {"C": 4.0},
     "flags": {"C": 4.0},
     "secondary": {"C": 2.0},

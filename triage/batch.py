@@ -259,8 +259,8 @@ class _Progress:
         rate = done / el if el > 0 else 0.0
         msg = f"\r{done:,} rows  {rate:,.0f} rows/s"
         if self.total:
-            left = (self.total - done) / rate if rate else 0
-            msg = f"\r{done:,}/{self.total:,} rows  {rate:,.0f} rows/s  ETA {left:,.0f} s"
+            left = max(self.total - done, 0) / rate if rate else 0
+            msg = f"\r{done:,}/~{self.total:,} rows  {rate:,.0f} rows/s  ETA {left:,.0f} s"
         sys.stderr.write(msg)
         sys.stderr.flush()
 
@@ -270,10 +270,16 @@ class _Progress:
 
 
 def _count_rows(path: Path, fmt: str) -> int | None:
+    """Rows in the input, for the progress ETA: exact for Parquet, estimated from newlines for CSV/JSONL."""
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
+        pq = _need("pyarrow.parquet", "parquet")
         return pq.ParquetFile(path).metadata.num_rows
+    if fmt in ("csv", "jsonl"):
+        lines = 0
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                lines += block.count(b"\n")
+        return max(lines - (1 if fmt == "csv" else 0), 0)
     return None
 
 
@@ -370,7 +376,8 @@ def label_file(
         raise InputFormatError(f"{str(src)!r} has no id column {id_col!r}; its columns are {list(first.columns)[:20]}")
     done = journal.open(resume)
     summary = LabelSummary()
-    bar = _Progress(sys.stderr.isatty() if progress is None else progress, _count_rows(src, fin))
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _Progress(show, _count_rows(src, fin) if show else None)
     t0 = time.monotonic()
 
     def account(out) -> None:

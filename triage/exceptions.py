@@ -13,10 +13,7 @@ __all__ = [
     "UntrustedModelError",
     "MissingDependencyError",
     "InputFormatError",
-    "NotFittedError",
 ]
-
-from sklearn.exceptions import NotFittedError
 
 
 class TriageError(Exception):

@@ -76,3 +76,14 @@ def test_missing_id_column_fails_up_front(tmp_path, rows):
     rows.to_csv(src, index=False)
     with pytest.raises(InputFormatError, match="no id column 'ticket'"):
         label_file(src, tmp_path / "o.csv", id_col="ticket", progress=False)
+
+
+def test_progress_line_and_summary(tmp_path, rows, capsys):
+    src = tmp_path / "in.csv"
+    rows.head(1200).to_csv(src, index=False)
+    s = label_file(src, tmp_path / "o.jsonl", chunk_size=500, progress=True)
+    err = capsys.readouterr().err
+    assert "rows/s" in err and "ETA" in err and "/~1,200 rows" in err
+    text = s.render()
+    assert "rows read: 1200" in text and "rows written: 1200" in text and "rows with errors: 2" in text
+    assert "type:" in text and "urgency:" in text

@@ -56,3 +56,8 @@ def test_normalize_rejects_non_str():
 def test_text_normalizer_refuses_bare_string():
     with pytest.raises(TypeError, match="iterable of documents"):
         TextNormalizer().fit_transform("退款")
+
+
+def test_regression_combining_mark_after_dropped_space():
+    # found by hypothesis: NFKC turns "´" into " ́"; dropping the space must not leave the text un-normalised
+    assert normalize(normalize("Å´")) == normalize("Å´")

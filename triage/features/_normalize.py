@@ -21,14 +21,8 @@ import html
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-
-from ._docs import check_documents
-
-__all__ = ["normalize", "to_simplified", "is_traditional", "TextNormalizer", "PLACEHOLDERS"]
+__all__ = ["normalize", "to_simplified", "is_traditional", "split_placeholders", "PLACEHOLDERS"]
 
 #: Placeholder tokens that :func:`normalize` may insert.
 PLACEHOLDERS: tuple[str, ...] = ("<URL>", "<EMAIL>", "<AT>", "<PHONE>", "<ORDER>", "<MONEY>", "<BIGMONEY>")
@@ -180,7 +174,9 @@ def normalize(text: str, *, convert_traditional: bool = True) -> str:
     text = _ascii_lower(text)
     text = _SPACE.sub(" ", text).strip()
     # a space beside CJK text or punctuation carries nothing
-    return _SPACE_CJK.sub("", text)
+    text = _SPACE_CJK.sub("", text)
+    # dropping a space can leave a combining mark next to a new base character
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 _ANY_DIGIT = re.compile(r"\d")
@@ -201,37 +197,3 @@ def _ascii_lower(text: str) -> str:
 def split_placeholders(text: str) -> list[str]:
     """Split normalised text into plain runs and whole placeholder tokens."""
     return _PLACEHOLDER_SPLIT.split(text)
-
-
-class TextNormalizer(TransformerMixin, BaseEstimator):
-    """Scikit-learn transformer applying :func:`normalize` to each document.
-
-    Parameters
-    ----------
-    convert_traditional : bool, default=True
-        Convert traditional Chinese to simplified.
-
-    Examples
-    --------
-    >>> TextNormalizer().fit_transform(["退款！！！！", "軟體閃退"]).tolist()
-    ['退款!!!', '软体闪退']
-    """
-
-    def __init__(self, *, convert_traditional: bool = True):
-        self.convert_traditional = convert_traditional
-
-    def fit(self, X: Iterable[str], y=None):
-        check_documents(X, "TextNormalizer.fit")
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X: Iterable[str]) -> np.ndarray:
-        docs = check_documents(X, "TextNormalizer.transform")
-        return np.array([normalize(d, convert_traditional=self.convert_traditional) for d in docs], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags

@@ -1,4 +1,4 @@
-"""Word segmentation with jieba's dictionary in precise mode.
+"""Word segmentation with jieba's dictionary in precise mode: the engine-owning :class:`Tokenizer`.
 
 Two engines cut with the same dictionary and the same algorithm:
 
@@ -10,7 +10,7 @@ Two engines cut with the same dictionary and the same algorithm:
     The reference Python implementation. Its cache file goes to
     ``$TRIAGE_CACHE_DIR`` (default ``~/.cache/triage``), never to a shared temp dir.
 
-The tokenizer is an instance owned by the :class:`Segmenter`, created lazily on
+The tokenizer is an instance owned by a :class:`Tokenizer`, created lazily on
 first use, dropped when pickling and rebuilt after loading: the global
 ``jieba`` object is never touched. The package ships a domain user dictionary
 (``triage/features/data/userdict.txt``: express companies, platforms, banks,
@@ -23,18 +23,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-
 from ..exceptions import MissingDependencyError
-from ._docs import check_documents
 from ._normalize import split_placeholders
 
-__all__ = ["Segmenter", "ENGINES", "engine_version", "read_user_dict"]
+__all__ = ["Tokenizer", "ENGINES", "engine_version", "read_user_dict"]
 
 logger = logging.getLogger(__name__)
 
@@ -124,45 +119,28 @@ def _build_tokenizer(engine: str, user_dict: str | None):
     return lambda text, hmm=True: tok.lcut(text, HMM=hmm)
 
 
-class Segmenter(TransformerMixin, BaseEstimator):
-    """Cut documents into words; a picklable scikit-learn transformer.
+class Tokenizer:
+    """A jieba-dictionary word cutter that owns its tokenizer instance (no scikit-learn).
 
-    Parameters
-    ----------
-    engine : {"rjieba", "jieba"}, default="rjieba"
-        The segmentation engine (see the module docstring).
-    user_dict : str or path, default=None
-        A jieba user dictionary added to the shipped domain dictionary.
-    hmm : bool, default=True
-        Use jieba's HMM to find words not in the dictionary.
-
-    Examples
-    --------
-    >>> seg = Segmenter()
-    >>> seg.cut("客服一直踢皮球")
-    ['客服', '一直', '踢皮球']
-    >>> seg.transform(["退款<MONEY>还没到"])[0]
-    ['退款', '<MONEY>', '还', '没到']
+    Parameters are those of :class:`Segmenter`. The engine's tokenizer is built on
+    first use under a lock, dropped when pickling and rebuilt after loading.
     """
 
-    def __init__(self, *, engine: str = "rjieba", user_dict: str | None = None, hmm: bool = True):
+    def __init__(self, engine: str = "rjieba", user_dict: str | None = None, hmm: bool = True):
+        if engine not in ENGINES:
+            raise ValueError(f"Segmenter: engine must be one of {ENGINES}, got {engine!r}")
         self.engine = engine
         self.user_dict = user_dict
         self.hmm = hmm
-
-    def _validate(self):
-        if self.engine not in ENGINES:
-            raise ValueError(f"Segmenter: engine must be one of {ENGINES}, got {self.engine!r}")
+        self._cut = None
 
     def _cutter(self):
-        cut = self.__dict__.get("_cut")
+        cut = self._cut
         if cut is None:
             with _LOCK:
-                cut = self.__dict__.get("_cut")
+                cut = self._cut
                 if cut is None:
-                    self._validate()
-                    cut = _build_tokenizer(self.engine, self.user_dict)
-                    self.__dict__["_cut"] = cut
+                    cut = self._cut = _build_tokenizer(self.engine, self.user_dict)
         return cut
 
     def cut(self, text: str) -> list[str]:
@@ -177,30 +155,12 @@ class Segmenter(TransformerMixin, BaseEstimator):
                 out.extend(t for t in cut(part, hmm) if not t.isspace())
         return out
 
-    def fit(self, X: Iterable[str], y=None):
-        check_documents(X, "Segmenter.fit")
-        self._validate()
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X: Iterable[str]) -> np.ndarray:
-        docs = check_documents(X, "Segmenter.transform")
-        out = np.empty(len(docs), dtype=object)
-        for i, d in enumerate(docs):
-            out[i] = self.cut(d)
-        return out
-
     def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_cut", None)
-        return state
+        return {"engine": self.engine, "user_dict": self.user_dict, "hmm": self.hmm}
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._cut = None
 
 
 _LOCK = threading.Lock()
