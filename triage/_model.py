@@ -228,18 +228,31 @@ class TriageModel:
             Z[lo + nonempty] += np.add.reduceat(P, indptr[lo + nonempty] - s, axis=0)
         return Z, norms
 
-    def _decode(self, z: np.ndarray, notes: tuple[str, ...], norm: str = "") -> TriageResult:
-        probs: dict[str, dict[str, float]] = {}
-        top: dict[str, str] = {}
+    def _decode_all(self, Z: np.ndarray, notes: Sequence[tuple[str, ...]], norms: Sequence[str]) -> list[TriageResult]:
+        """Results of a batch of logits: probabilities computed for all rows at once.
+
+        Softmax and sigmoid are row-wise, so a row's numbers do not depend on the
+        other rows in the batch.
+        """
+        Z = Z.astype(np.float64)
+        single = {}
         for name, head in self.heads.items():
-            p = _softmax(z[self._slices[name]].astype(np.float64) / head.temperature_)
             labels = [str(c) for c in head.classes_]
-            probs[name] = dict(zip(labels, (float(v) for v in p)))
-            top[name] = labels[int(np.argmax(p))]
+            P = _softmax_rows(Z[:, self._slices[name]] / head.temperature_)
+            single[name] = (labels, P.tolist(), P.argmax(axis=1).tolist())
         multi = {}
         for name, (head, labels) in self.multilabel.items():
-            p = 1.0 / (1.0 + np.exp(-z[self._slices[name]].astype(np.float64)))
-            multi[name] = (labels, p, head.thresholds_)
+            P = 1.0 / (1.0 + np.exp(-Z[:, self._slices[name]]))
+            multi[name] = (labels, P.tolist(), head.thresholds_.tolist())
+        out = []
+        for i in range(len(norms)):
+            probs = {n: dict(zip(labels, rows[i])) for n, (labels, rows, _) in single.items()}
+            top = {n: labels[arg[i]] for n, (labels, _, arg) in single.items()}
+            m = {n: (labels, rows[i], thr) for n, (labels, rows, thr) in multi.items()}
+            out.append(self._decode(probs, top, m, notes[i], norms[i]))
+        return out
+
+    def _decode(self, probs, top, multi, notes: tuple[str, ...], norm: str = "") -> TriageResult:
         if not self.is_standard:
             return self._decode_custom(probs, top, multi, notes)
 
@@ -338,7 +351,7 @@ class TriageModel:
         """
         text, notes = self._prepare(self._check_text(text, "predict_one"))
         Z, norms = self._scores([text])
-        return self._decode(Z[0], notes, norms[0])
+        return self._decode_all(Z, [notes], norms)[0]
 
     def predict(self, texts: Iterable[str], *, batch_size: int = 2048) -> list[TriageResult]:
         """Triage many messages (vectorised); a bare str is refused.
@@ -365,7 +378,7 @@ class TriageModel:
         for start in range(0, len(prepared), batch_size):
             part = prepared[start : start + batch_size]
             Z, norms = self._scores([t for t, _ in part])
-            out.extend(self._decode(Z[i], part[i][1], norms[i]) for i in range(len(part)))
+            out.extend(self._decode_all(Z, [n for _, n in part], norms))
         return out
 
     def predict_frame(self, df, text_col: str = "text", *, batch_size: int = 2048):
@@ -512,9 +525,9 @@ class TriageModel:
         return f"<TriageModel heads=[{heads}] features={self.vectorizer.n_features_out_}>"
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return e / e.sum()
+def _softmax_rows(Z: np.ndarray) -> np.ndarray:
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
 
 
 _FLOAT_COLS = {"type_proba", "emotion_proba", "urgency_proba", "complaint_proba"}
