@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_VECTORIZER_PARAMS: dict[str, Any] = {
     "word_ngram_range": (1, 2),
     "char_ngram_range": (1, 3),
-    "min_df": 2,
+    "min_df": 3,
     "cue_weight": 0.3,
 }
 #: Per-head settings of the default model.
