@@ -73,15 +73,19 @@ def run_ours(n: int) -> dict:
     from triage.models import default_model_path
 
     size = sum(p.stat().st_size for p in default_model_path().iterdir())
+    return report(texts, source, lat, batch_s, load_s=load_s, model_mb=size / 1e6)
+
+
+def report(texts: list[str], source: str, lat: list[float], batch_s: float, **extra) -> dict:
+    """Throughput, latency percentiles (from sorted latencies) and peak RSS of this process."""
     return {
         "texts": len(texts),
         "source": source,
         "throughput_texts_per_s": len(texts) / batch_s,
         "p50_ms": lat[len(lat) // 2] * 1000,
         "p99_ms": lat[int(len(lat) * 0.99)] * 1000,
-        "load_s": load_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "model_mb": size / 1e6,
+        **extra,
     }
 
 
@@ -103,15 +107,7 @@ def run_baseline(n: int) -> dict:
     lat.sort()
     t0 = time.perf_counter()
     base.predict(texts)
-    batch_s = time.perf_counter() - t0
-    return {
-        "texts": len(texts),
-        "source": source,
-        "throughput_texts_per_s": len(texts) / batch_s,
-        "p50_ms": lat[len(lat) // 2] * 1000,
-        "p99_ms": lat[int(len(lat) * 0.99)] * 1000,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+    return report(texts, source, lat, time.perf_counter() - t0)
 
 
 def main() -> None:

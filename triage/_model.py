@@ -42,6 +42,10 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "complaint_proba",
     "error",
 )
+#: Kind of each result column: "bool", "float" or "str" (the Dask meta and Spark schema use it).
+RESULT_KINDS: dict[str, str] = {
+    c: "bool" if c == "is_complaint" else "float" if c.endswith("_proba") else "str" for c in RESULT_COLUMNS
+}
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 

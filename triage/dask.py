@@ -18,7 +18,7 @@ put the work under ``if __name__ == "__main__":``.
 
 from __future__ import annotations
 
-from ._model import RESULT_COLUMNS
+from ._model import RESULT_KINDS
 from .exceptions import MissingDependencyError
 
 __all__ = ["label", "result_meta"]
@@ -40,13 +40,9 @@ def result_meta(frame_meta):
     import pandas as pd
 
     meta = frame_meta.iloc[:0].copy()
-    for col in RESULT_COLUMNS:
-        if col == "is_complaint":
-            meta[col] = pd.Series(dtype=bool)
-        elif col.endswith("_proba"):
-            meta[col] = pd.Series(dtype=float)
-        else:
-            meta[col] = pd.Series(dtype=object)
+    dtypes = {"bool": bool, "float": float, "str": object}
+    for col, kind in RESULT_KINDS.items():
+        meta[col] = pd.Series(dtype=dtypes[kind])
     return meta
 
 

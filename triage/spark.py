@@ -17,7 +17,7 @@ executors once and loaded there once per Python worker.
 
 from __future__ import annotations
 
-from ._model import RESULT_COLUMNS
+from ._model import RESULT_COLUMNS, RESULT_KINDS
 from .exceptions import MissingDependencyError
 
 __all__ = ["label", "result_schema"]
@@ -34,15 +34,9 @@ def _spark():
 def result_schema(input_schema):
     """The input schema plus the result columns (``mapInPandas`` needs it)."""
     T = _spark()
+    types = {"bool": T.BooleanType, "float": T.DoubleType, "str": T.StringType}
     fields = list(input_schema.fields)
-    for col in RESULT_COLUMNS:
-        if col == "is_complaint":
-            typ = T.BooleanType()
-        elif col.endswith("_proba"):
-            typ = T.DoubleType()
-        else:
-            typ = T.StringType()
-        fields.append(T.StructField(col, typ, True))
+    fields += [T.StructField(col, types[kind](), True) for col, kind in RESULT_KINDS.items()]
     return T.StructType(fields)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["check_documents"]
+__all__ = ["check_documents", "text_input_tags"]
 
 
 def check_documents(X: Iterable[str], where: str, *, allow_none: bool = False) -> list[str]:
@@ -39,3 +39,11 @@ def check_documents(X: Iterable[str], where: str, *, allow_none: bool = False) -
                 continue
             raise TypeError(f"{where}: document {i} is {type(d).__name__}, expected str")
     return docs
+
+
+def text_input_tags(tags, *, requires_fit: bool):
+    """Scikit-learn tags of an estimator whose input is a 1-D collection of texts."""
+    tags.input_tags.two_d_array = False
+    tags.input_tags.string = True
+    tags.requires_fit = requires_fit
+    return tags

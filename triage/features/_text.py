@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ._docs import check_documents
+from ._docs import check_documents, text_input_tags
 from ._normalize import normalize
 from ._tokenize import ENGINES, Tokenizer
 
@@ -41,11 +41,7 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return np.array([normalize(d, convert_traditional=self.convert_traditional) for d in docs], dtype=object)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
+        return text_input_tags(super().__sklearn_tags__(), requires_fit=False)
 
 
 class Segmenter(TransformerMixin, BaseEstimator):
@@ -108,8 +104,4 @@ class Segmenter(TransformerMixin, BaseEstimator):
         return state
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = False
-        return tags
+        return text_input_tags(super().__sklearn_tags__(), requires_fit=False)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._docs import check_documents
+from ._docs import check_documents, text_input_tags
 from ._features import _CACHES, FeatureCore, FrozenVectorizer
 
 if TYPE_CHECKING:
@@ -144,10 +144,7 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator, FeatureCore):
         return self.transform_normalized([self.normalize(d) for d in docs])
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
+        return text_input_tags(super().__sklearn_tags__(), requires_fit=True)
 
 
     def __getstate__(self):
