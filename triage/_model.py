@@ -495,10 +495,10 @@ class TriageModel:
         True
         """
         text, _ = self._prepare(self._check_text(text, "explain"))
-        x = self.vectorizer.transform_one(text)
-        z = self._scores([text])[0][0]
-        names = self.vectorizer.feature_names()
-        idx, val = x.indices, x.data
+        Z, norms = self._scores([text])
+        z = Z[0]
+        _, idx, val = self.vectorizer.transform_arrays(norms)
+        names = self.vectorizer.names_of(idx)
         out = {}
         for name in self.heads:
             s = self._slices[name]
@@ -506,7 +506,7 @@ class TriageModel:
             W = self._W[idx, s]
             contrib = val * (W[:, k] - W.mean(axis=1))
             order = np.argsort(-contrib)[:top]
-            out[name] = [(str(names[idx[j]]), round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
+            out[name] = [(names[j], round(float(contrib[j]), 4)) for j in order if contrib[j] > 0]
         return out
 
     def save(self, path, *, format: str = "joblib") -> None:

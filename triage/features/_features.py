@@ -373,6 +373,21 @@ class FeatureCore:
         self._segmenter().cut("预热")
         self._string_tables()
 
+    def names_of(self, cols) -> list[str]:
+        """Names of the given columns (as :meth:`get_feature_names_out`), without building them all."""
+        off = self.offsets_
+        words, chars = self.ngrams_["word"], self.ngrams_["char"]
+        out = []
+        for c in cols:
+            c = int(c)
+            if c < off["char"]:
+                out.append("w:" + words[c])
+            elif c < off["cue"]:
+                out.append("c:" + chars[c - off["char"]])
+            else:
+                out.append("cue:" + CUE_NAMES[c - off["cue"]])
+        return out
+
     def feature_names(self) -> np.ndarray:
         """:meth:`get_feature_names_out`, computed once and kept (not pickled)."""
         names = self.__dict__.get("_names")
