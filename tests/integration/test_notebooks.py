@@ -1,0 +1,23 @@
+"""The notebooks run top to bottom on what the project ships (so they never rot)."""
+
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_executes(path, tmp_path):
+    nbformat = pytest.importorskip("nbformat", reason="notebook tests need the dev extras: pip install -e '.[dev]'")
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks with outputs stripped"
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "timeliness" in text
+
+
+def test_there_is_a_notebook():
+    assert NOTEBOOKS, "notebooks/ holds the executed examples"
