@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._model import TriageModel
+from .exceptions import InputFormatError
 from .features import ComplaintVectorizer
 from .labels import EMOTIONS, MODEL_FLAGS, TYPES, URGENCIES
 from .models._heads import CalibratedLinearClassifier, ThresholdedMultiLabel
@@ -55,7 +56,7 @@ def _check_labels(df, column: str, allowed) -> None:
     values = set(df[column].astype(str))
     unknown = sorted(values - set(allowed))
     if unknown:
-        raise ValueError(f"train: column {column!r} has values outside {sorted(allowed)}: {unknown[:10]}")
+        raise InputFormatError(f"train: column {column!r} has values outside {sorted(allowed)}: {unknown[:10]}")
 
 
 def train_model(
@@ -91,7 +92,7 @@ def train_model(
 
     missing = [c for c in (text_col, *_REQUIRED) if c not in df.columns]
     if missing:
-        raise ValueError(f"train: the data lacks columns {missing}; the corpus schema is in datasets/README.md")
+        raise InputFormatError(f"train: the data lacks columns {missing}; the corpus schema is in datasets/README.md")
     df = df.reset_index(drop=True)
     texts = df[text_col].astype(str).tolist()
     is_c = df["is_complaint"].astype(int).to_numpy()

@@ -92,3 +92,42 @@ def test_info_and_evaluate(tmp_path, capsys):
     metrics = json.loads(capsys.readouterr().out)
     assert {"type", "emotion", "urgency", "is_complaint"} <= set(metrics)
     assert 0 <= metrics["type"]["macro_f1"] <= 1
+
+
+def test_predict_reads_stdin(monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("退款一直不到账"))
+    assert main(["predict"]) == 0
+    assert json.loads(capsys.readouterr().out)["is_complaint"] is True
+
+
+@pytest.mark.slow
+def test_train_on_own_csv_then_evaluate_and_label_with_it(tmp_path, small_corpus, capsys):
+    data = tmp_path / "mine.csv"
+    small_corpus.to_csv(data, index=False)
+    out = tmp_path / "my_model"
+    assert main(["train", "--data", str(data), "-o", str(out), "--seed", "1"]) == 0
+    assert (out / "manifest.json").is_file() and (out / "MODEL_CARD.md").is_file()
+    capsys.readouterr()
+    assert main(["info", "--model", str(out)]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert manifest["training_data"]["rows"] == len(small_corpus) and manifest["seed"] == 1
+    held = tmp_path / "held.csv"
+    from triage.datasets import load_complaints
+
+    load_complaints("test").head(200).to_csv(held, index=False)
+    assert main(["evaluate", str(held), "--model", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["type"]["n"] == 200
+    src = tmp_path / "in.csv"
+    ROWS.to_csv(src, index=False)
+    assert main(["label", str(src), "-o", str(tmp_path / "o.csv"), "--model", str(out), "--jobs", "2", "--quiet"]) == 0
+    assert len(pd.read_csv(tmp_path / "o.csv")) == len(ROWS)
+
+
+def test_train_reports_missing_columns(tmp_path, capsys):
+    data = tmp_path / "bad.csv"
+    pd.DataFrame({"text": ["a"], "type": ["product"]}).to_csv(data, index=False)
+    assert main(["train", "--data", str(data), "-o", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("triage: error:") and "lacks columns" in err and "emotion" in err
