@@ -122,17 +122,11 @@ class TriageModel:
 
     # -- compiled inference state ---------------------------------------------------
     def _compile(self) -> None:
-        # prediction runs in float32: keep the heads' weights in float32 too (half the file size)
-        for head in [*self.heads.values(), *(h for h, _ in self.multilabel.values())]:
-            head.coef_ = np.ascontiguousarray(head.coef_, dtype=np.float32)
         blocks, bias, slices, start = [], [], {}, 0
-        for name, head in self.heads.items():
-            k = head.coef_.shape[0]
-            blocks.append(head.coef_)
-            bias.append(head.intercept_)
-            slices[name] = slice(start, start + k)
-            start += k
-        for name, (head, _labels) in self.multilabel.items():
+        heads = [*self.heads.items(), *((n, h) for n, (h, _) in self.multilabel.items())]
+        for name, head in heads:
+            # prediction runs in float32: keep the heads' weights in float32 too (half the file size)
+            head.coef_ = np.ascontiguousarray(head.coef_, dtype=np.float32)
             k = head.coef_.shape[0]
             blocks.append(head.coef_)
             bias.append(head.intercept_)
@@ -163,20 +157,11 @@ class TriageModel:
 
     # -- properties -----------------------------------------------------------------
     @property
-    def head_names(self) -> tuple[str, ...]:
-        """Names of the single-label heads."""
-        return tuple(self.heads)
-
-    @property
     def labels(self) -> dict[str, tuple[str, ...]]:
         """Label set of every head."""
         out = {n: tuple(str(c) for c in h.classes_) for n, h in self.heads.items()}
         out.update({n: labels for n, (_h, labels) in self.multilabel.items()})
         return out
-
-    @property
-    def is_standard(self) -> bool:
-        return {"type", "emotion", "urgency", "is_complaint"} <= set(self.heads)
 
     # -- input handling -------------------------------------------------------------
     def _prepare(self, text: str) -> tuple[str, tuple[str, ...]]:
@@ -216,10 +201,6 @@ class TriageModel:
         vals = vals.astype(np.float32)
         W, b = self._W, self._b
         n = len(norms)
-        if n == 1:  # the same arithmetic as below, with less bookkeeping
-            if len(cols) == 0:
-                return b[None, :].copy(), norms
-            return (np.add.reduceat(W[cols] * vals[:, None], [0], axis=0) + b), norms
         Z = np.tile(b, (n, 1))
         step = 512
         for lo in range(0, n, step):
@@ -257,9 +238,6 @@ class TriageModel:
         return out
 
     def _decode(self, probs, top, multi, notes: tuple[str, ...], norm: str = "") -> TriageResult:
-        if not self.is_standard:
-            return self._decode_custom(probs, top, multi, notes)
-
         p_complaint = probs.pop("is_complaint")["1"]
         is_complaint = p_complaint >= 0.5 and "empty_text" not in notes
         urgency = top["urgency"]
@@ -297,26 +275,6 @@ class TriageModel:
             complaint_probability=float(p_complaint),
             probabilities=probs,
             notes=notes,
-        )
-
-    @staticmethod
-    def _decode_custom(probs, top, multi, notes) -> TriageResult:
-        extra = {name: (top[name], probs[name]) for name in probs}
-        for name, (labels, p, thr) in multi.items():
-            on = tuple(lab for i, lab in enumerate(labels) if p[i] >= thr[i])
-            extra[name] = (";".join(on), dict(zip(labels, (float(v) for v in p))))
-        get = lambda h, default: top.get(h, default)  # noqa: E731
-        return TriageResult(
-            type=get("type", NONE_TYPE),
-            secondary_types=(),
-            emotion=get("emotion", "calm"),
-            urgency=get("urgency", "low"),
-            flags=(),
-            is_complaint=True,
-            complaint_probability=1.0,
-            probabilities={h: probs[h] for h in ("type", "emotion", "urgency") if h in probs},
-            notes=notes,
-            extra={h: v for h, v in extra.items() if h not in ("type", "emotion", "urgency")},
         )
 
     # -- public API -----------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["TriageResult"]
@@ -29,8 +29,6 @@ class TriageResult:
     notes : tuple of str
         Conditions of the input that make the result less reliable:
         ``"empty_text"``, ``"no_chinese"``, ``"truncated"``.
-    extra : dict
-        Custom heads of a retrained model: ``{head: (label, {label: p})}``.
     """
 
     type: str
@@ -42,7 +40,6 @@ class TriageResult:
     complaint_probability: float
     probabilities: dict[str, dict[str, float]]
     notes: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict; floats rounded to 6 decimals so output is stable byte for byte.
@@ -65,6 +62,4 @@ class TriageResult:
             "probabilities": {h: {k: round(v, 6) for k, v in p.items()} for h, p in self.probabilities.items()},
             "notes": list(self.notes),
         }
-        if self.extra:
-            d["extra"] = {h: {"label": lab, "probabilities": {k: round(v, 6) for k, v in p.items()}} for h, (lab, p) in self.extra.items()}
         return d

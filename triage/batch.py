@@ -286,20 +286,16 @@ def _count_rows(path: Path, fmt: str) -> int | None:
 _WORKER_MODEL = None
 
 
-def _worker_init(model_path) -> None:
-    global _WORKER_MODEL  # one model per worker process, loaded once
-    from . import load
+def _worker_init(model) -> None:
+    """Give a worker process its model once: a loaded model (sent pickled) or a path to load."""
+    global _WORKER_MODEL
+    from . import TriageModel, load
 
-    _WORKER_MODEL = load(model_path)
-
-
-def _worker_label(chunk, text_col: str, mask_pii: bool):
-    return _label_chunk(_WORKER_MODEL, chunk, text_col, mask_pii)
+    _WORKER_MODEL = model if isinstance(model, TriageModel) else load(model)
 
 
-def _label_chunk(model, chunk, text_col: str, mask_pii: bool):
-    out = model.predict_frame(chunk, text_col=text_col)
-    return out
+def _worker_label(chunk, text_col: str):
+    return _WORKER_MODEL.predict_frame(chunk, text_col=text_col)
 
 
 def label_file(
@@ -324,9 +320,11 @@ def label_file(
     ----------
     in_path, out_path : str or path
     model : TriageModel, default=None
-        The model for ``jobs=1``; ``None`` loads ``model_path`` (or the bundled model).
+        The model; ``None`` loads ``model_path``. With ``jobs > 1`` it is sent to
+        each worker once.
     model_path : str or path, default=None
-        Model directory for worker processes (``None``: the bundled model).
+        Model directory to load when ``model`` is None (``None``: the bundled model).
+        With ``jobs > 1`` each worker loads it itself.
     text_col : str, default="text"
     id_col : str, default=None
         A column that must be present (checked up front); every input column is kept anyway.
@@ -387,48 +385,46 @@ def label_file(
             summary.counts[head].update(out[head].tolist())
         bar.update(summary.rows_written)
 
+    n_chunks = [0]
+
     def pending():
         index = 0
-        for chunk in ([first] if first is not None else []), chunks:
-            for c in chunk:
+        for source in ([first] if first is not None else []), chunks:
+            for c in source:
                 summary.rows_read += len(c)
                 if index < done:
                     summary.rows_written += len(c)  # committed by the interrupted run
                 else:
                     yield index, c
                 index += 1
+                n_chunks[0] = index
 
-    n_parts = 0
+    def commit(index: int, out) -> None:
+        journal.commit(index, out)
+        account(out)
+
     try:
         if jobs == 1:
             model = model if model is not None else load(model_path)
             for index, chunk in pending():
-                out = _label_chunk(model, chunk, text_col, False)
-                journal.commit(index, out)
-                account(out)
-                n_parts = index + 1
+                commit(index, model.predict_frame(chunk, text_col=text_col))
         else:
+            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            ctx = __import__("multiprocessing").get_context("spawn")
-            with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(model_path,)) as pool:
-                inflight = deque()
+            ctx = multiprocessing.get_context("spawn")
+            shipped = model if model is not None else model_path
+            with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(shipped,)) as pool:
+                inflight: deque = deque()
                 for index, chunk in pending():
-                    inflight.append((index, pool.submit(_worker_label, chunk, text_col, False)))
-                    while len(inflight) >= 2 * jobs:
+                    inflight.append((index, pool.submit(_worker_label, chunk, text_col)))
+                    if len(inflight) >= 2 * jobs:  # bounded: memory stays a few chunks deep
                         i, fut = inflight.popleft()
-                        out = fut.result()
-                        journal.commit(i, out)
-                        account(out)
-                        n_parts = i + 1
+                        commit(i, fut.result())
                 while inflight:
                     i, fut = inflight.popleft()
-                    out = fut.result()
-                    journal.commit(i, out)
-                    account(out)
-                    n_parts = i + 1
-        n_parts = max(n_parts, done)
-        journal.finish(n_parts)
+                    commit(i, fut.result())
+        journal.finish(n_chunks[0])
     finally:
         bar.close()
     summary.seconds = time.monotonic() - t0

@@ -54,7 +54,7 @@ def evaluate_model(model, df, *, text_col: str = "text") -> dict[str, Any]:
     Heads are evaluated where the frame has their column: ``type`` (macro-F1
     over the labels present in the data, ``none`` included when the data has
     non-complaints; ``type_complaints`` scores the five types on complaint rows
-    only), ``emotion``, ``urgency`` and ``is_complaint``; custom heads by name.
+    only), ``emotion``, ``urgency`` and ``is_complaint``.
     Calibration error (ECE) uses each head's top probability.
     """
     texts = df[text_col].astype(str).tolist()
@@ -77,12 +77,6 @@ def evaluate_model(model, df, *, text_col: str = "text") -> dict[str, Any]:
         pred = np.array([str(int(r.is_complaint)) for r in results])
         conf = np.array([max(r.complaint_probability, 1 - r.complaint_probability) for r in results])
         out["is_complaint"] = _head_metrics(y, pred, conf)
-    for head in model.heads:
-        if head not in out and head in df.columns and head != "is_complaint":
-            y = df[head].astype(str).to_numpy()
-            pred = np.array([r.extra[head][0] for r in results])
-            conf = np.array([max(r.extra[head][1].values()) for r in results])
-            out[head] = _head_metrics(y, pred, conf)
     return out
 
 

@@ -87,3 +87,18 @@ def test_progress_line_and_summary(tmp_path, rows, capsys):
     text = s.render()
     assert "rows read: 1200" in text and "rows written: 1200" in text and "rows with errors: 2" in text
     assert "type:" in text and "urgency:" in text
+
+
+@pytest.mark.slow
+def test_jobs_2_uses_the_given_model_object(tmp_path, rows, small_corpus):
+    # regression: with jobs > 1 a model passed as an object was ignored and workers loaded the bundled one
+    from triage import train_model
+
+    mine = train_model(small_corpus, seed=5)
+    src = tmp_path / "in.csv"
+    rows.head(600).to_csv(src, index=False)
+    label_file(src, tmp_path / "o.csv", model=mine, jobs=2, chunk_size=200, progress=False)
+    got = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    expected = mine.predict_frame(rows.head(600))
+    assert got["type"].tolist() == expected["type"].tolist()
+    assert got["urgency"].tolist() == expected["urgency"].tolist()

@@ -120,7 +120,7 @@ def _ngrams(items: Sequence[str], lo: int, hi: int, sep: str) -> list[str]:
 
 
 # per-process caches: rebuilt on demand, never pickled
-_CACHES = ("_seg", "_stop", "_tables", "_names")
+_CACHES = ("_seg", "_stop", "_tables")
 
 
 class FeatureCore:
@@ -145,12 +145,7 @@ class FeatureCore:
     def analyze(self, text: str, *, normalized: bool = False) -> tuple[list[str], list[str], list[str]]:
         """Word n-grams, char n-grams and cue names of one text (raw, or already normalised)."""
         norm = text if normalized else self.normalize(text)
-        tokens = self._segmenter().cut(norm)
-        if self.stop_words:
-            stop = self.__dict__.get("_stop")
-            if stop is None:
-                stop = self.__dict__["_stop"] = frozenset(self.stop_words)
-            tokens = [t for t in tokens if t not in stop]
+        tokens = self._tokens(norm)
         lo, hi = self.word_ngram_range
         words = _ngrams(tokens, lo, hi, " ")
         chars: list[str] = []
@@ -158,6 +153,16 @@ class FeatureCore:
             clo, chi = self.char_ngram_range
             chars = _ngrams(self._compact(norm), clo, chi, "")
         return words, chars, _cues(norm)
+
+    def _tokens(self, norm: str) -> list[str]:
+        """Words of one normalised text, stop words dropped."""
+        tokens = self._segmenter().cut(norm)
+        if self.stop_words:
+            stop = self.__dict__.get("_stop")
+            if stop is None:
+                stop = self.__dict__["_stop"] = frozenset(self.stop_words)
+            tokens = [t for t in tokens if t not in stop]
+        return tokens
 
     def _compact(self, norm: str) -> str:
         return _PLACEHOLDER_RE.sub(lambda m: _PLACEHOLDER_CHARS[m.group(0)], norm).replace(" ", "")
@@ -255,11 +260,7 @@ class FeatureCore:
         text's values never depend on the path or on the other texts.
         """
         self._check_fitted()
-        seg = self._segmenter()
-        toks = [seg.cut(s) for s in norms]
-        if self.stop_words:
-            stop = frozenset(self.stop_words)
-            toks = [[t for t in ts if t not in stop] for ts in toks]
+        toks = [self._tokens(s) for s in norms]
         compact = [self._compact(s) for s in norms] if self.char_ngram_range is not None else None
         if len(norms) == 1 and len(norms[0]) <= _SHORT_TEXT:
             rows, cols, counts = self._entries_python(toks[0], compact[0] if compact is not None else None)
@@ -387,13 +388,6 @@ class FeatureCore:
             else:
                 out.append("cue:" + CUE_NAMES[c - off["cue"]])
         return out
-
-    def feature_names(self) -> np.ndarray:
-        """:meth:`get_feature_names_out`, computed once and kept (not pickled)."""
-        names = self.__dict__.get("_names")
-        if names is None:
-            names = self.__dict__["_names"] = self.get_feature_names_out()
-        return names
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Column names: ``w:`` word n-grams, ``c:`` character n-grams, ``cue:`` cue features."""
