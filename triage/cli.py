@@ -22,7 +22,14 @@ from . import __version__
 
 __all__ = ["main", "build_parser"]
 
-_COMMANDS = ("predict", "label", "train", "evaluate", "info")
+# Commands defined in other modules: name -> module. Each module has ``add_parser(sub)``, which adds
+# its subparser and sets ``func``; it must import nothing heavy at module level (``triage --help``
+# stays fast).
+_PLUGINS: dict[str, str] = {
+    # (more commands: one line each)
+}
+
+_COMMANDS = ("predict", "label", "train", "evaluate", "info", *_PLUGINS)
 
 
 def _model(path):
@@ -155,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("info", help="print the model manifest")
     sp.add_argument("--model", default=None)
     sp.set_defaults(func=_cmd_info)
+
+    from importlib import import_module
+
+    for module in dict.fromkeys(_PLUGINS.values()):
+        import_module(module).add_parser(sub)
     return p
 
 
