@@ -6,7 +6,9 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["load_complaints", "corpus_path", "split_of"]
+from ._sample import DEFAULT_SPIKES, Spike, sample_tickets
+
+__all__ = ["load_complaints", "corpus_path", "split_of", "sample_tickets", "Spike", "DEFAULT_SPIKES"]
 
 _TEST_SHARE = 0.2
 
