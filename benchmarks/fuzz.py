@@ -6,8 +6,11 @@ Inputs: mutations of corpus texts (character insertions, deletions, swaps, case
 and width changes, emoji, control, zero-width and surrogate characters, HTML
 and JSON wrapping, repetition up to the truncation limit) and random Unicode
 strings from every plane. Every input goes through ``predict`` (in batches of
-256) and ``predict_one``/``explain`` (every 50th). A crash is any exception;
-the target is 0 crashes and every single call under 50 ms.
+256), ``triage.extract`` and ``triage.mask_pii``, and every 50th through
+``predict_one``/``explain``. A crash is any exception (for ``mask_pii`` also a
+result of another length, or one that masking again changes); the target is 0
+crashes and every single call under 50 ms. Crashes and the slowest call are
+reported per function.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import random
 import resource
 import time
+from collections import Counter
 
 import triage
 from triage.datasets import load_complaints
@@ -65,31 +69,44 @@ def main() -> None:
     rng = random.Random(args.seed)
     model = triage.load()
     seeds = load_complaints()["text"].tolist()
-    crashes, slowest, slowest_input, done = 0, 0.0, "", 0
+    for fn in (model.predict_one, triage.extract, triage.mask_pii):
+        fn("预热：订单号2026031188，电話１３８１２３４５６７８")  # first use compiles patterns and loads OpenCC: not timed
+    crashes, done = Counter(), 0
+    slowest: dict[str, tuple[float, str]] = {}
+    single = {"predict_one": model.predict_one, "explain": model.explain, "extract": triage.extract,
+              "mask_pii": triage.mask_pii}
+
+    def timed(name, fn, text):
+        s = time.perf_counter()
+        try:
+            out = fn(text)
+            el = time.perf_counter() - s
+            if name == "mask_pii" and (len(out) != len(text) or triage.mask_pii(out) != out):
+                raise AssertionError("mask_pii changed the length or is not idempotent")
+        except Exception as e:  # noqa: BLE001 - counting every failure is the point
+            el = time.perf_counter() - s
+            crashes[name] += 1
+            print(f"crash in {name}: {type(e).__name__}: {e} on {text[:40]!r}")
+        if el > slowest.get(name, (0.0, ""))[0]:
+            slowest[name] = (el, text)
+
     t0 = time.perf_counter()
     while done < args.n:
         batch = [mutate(rng, rng.choice(seeds)) if rng.random() < 0.7 else random_text(rng) for _ in range(256)]
         try:
             model.predict(batch)
         except Exception as e:  # noqa: BLE001 - counting every failure is the point
-            crashes += 1
+            crashes["predict"] += 1
             print(f"crash in predict: {type(e).__name__}: {e}")
-        for text in batch[::50]:
-            for fn in (model.predict_one, model.explain):
-                s = time.perf_counter()
-                try:
-                    fn(text)
-                except Exception as e:  # noqa: BLE001
-                    crashes += 1
-                    print(f"crash in {fn.__name__}: {type(e).__name__}: {e} on {text[:40]!r}")
-                el = time.perf_counter() - s
-                if el > slowest:
-                    slowest, slowest_input = el, text
+        for i, text in enumerate(batch):
+            for name in ("extract", "mask_pii") if i % 50 else single:
+                timed(name, single[name], text)
         done += len(batch)
     wall = time.perf_counter() - t0
     print(f"inputs: {done:,} (seed {args.seed}) in {wall:.0f} s")
-    print(f"crashes: {crashes}")
-    print(f"slowest single call: {slowest * 1000:.1f} ms on a {len(slowest_input):,}-character input")
+    print(f"crashes: {sum(crashes.values())} ({', '.join(f'{k} {crashes[k]}' for k in ('predict', *single))})")
+    for name, (el, text) in slowest.items():
+        print(f"slowest {name}: {el * 1000:.1f} ms on a {len(text):,}-character input")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

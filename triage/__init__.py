@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+from ._extract import Entity, extract
 from ._model import RESULT_COLUMNS, TriageModel
+from ._pii import mask_pii
 from ._result import TriageResult
 from ._version import __version__
 from .batch import label_file
@@ -23,20 +25,26 @@ from .exceptions import (
 )
 
 __all__ = [
+    "Entity",
     "InputFormatError",
     "MissingDependencyError",
     "ModelIntegrityError",
     "ModelLoadError",
     "ModelVersionError",
+    "Policy",
     "RESULT_COLUMNS",
+    "TicketDecision",
     "TriageError",
     "TriageModel",
     "TriageResult",
     "UntrustedModelError",
     "__version__",
+    "extract",
     "label_file",
+    "mask_pii",
     "load",
     "train_model",
+    "Trainer",
 ]
 
 
@@ -46,6 +54,14 @@ def __getattr__(name):
         from ._train import train_model
 
         return train_model
+    if name == "Trainer":
+        from ._trainer import Trainer
+
+        return Trainer
+    if name in ("Policy", "TicketDecision"):
+        from . import decisions
+
+        return getattr(decisions, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

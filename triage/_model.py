@@ -20,7 +20,7 @@ from ._result import TriageResult
 from .features._docs import check_documents
 from .features._features import FrozenVectorizer
 from .features._lexicon import high_triggers
-from .labels import HIGH_FLAGS, NONE_TYPE
+from .labels import EMOTIONS, FLAGS, HIGH_FLAGS, NONE_TYPE, TYPES, URGENCIES
 
 __all__ = ["TriageModel", "LinearHead", "DEFAULT_MAX_CHARS", "RESULT_COLUMNS"]
 
@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 #: Texts longer than this many characters are cut before analysis (``notes`` says so).
 DEFAULT_MAX_CHARS = 2000
-#: Columns that :meth:`TriageModel.predict_frame` adds.
+#: Columns that :meth:`TriageModel.predict_frame` adds with the default model (a retrained
+#: model's own columns are :attr:`TriageModel.result_columns`).
 RESULT_COLUMNS: tuple[str, ...] = (
     "type",
     "secondary_types",
@@ -135,11 +136,13 @@ class TriageModel:
         self._W = np.ascontiguousarray(np.vstack(blocks).T, dtype=np.float32)
         self._b = np.concatenate(bias).astype(np.float32)
         self._slices = slices
+        self._roles = _Roles.of(self.heads, self.multilabel)
+        self._kinds = self._column_kinds()
 
     def __getstate__(self):
         # saved as plain weights and a frozen vectoriser: loading needs no scikit-learn
         state = self.__dict__.copy()
-        for k in ("_W", "_b", "_slices"):
+        for k in ("_W", "_b", "_slices", "_roles", "_kinds"):
             state.pop(k, None)
         vec = self.vectorizer
         state["vectorizer"] = vec if isinstance(vec, FrozenVectorizer) else vec.freeze()
@@ -238,43 +241,57 @@ class TriageModel:
         return out
 
     def _decode(self, probs, top, multi, notes: tuple[str, ...], norm: str = "") -> TriageResult:
-        p_complaint = probs.pop("is_complaint")["1"]
-        is_complaint = p_complaint >= 0.5 and "empty_text" not in notes
-        urgency = top["urgency"]
+        roles = self._roles
+        if roles.complaint:
+            p_complaint = probs.pop("is_complaint")["1"]
+            is_complaint = p_complaint >= 0.5 and "empty_text" not in notes
+            complaint = is_complaint
+        else:  # no is_complaint head: nothing is gated, and is_complaint stays unknown (None)
+            p_complaint = is_complaint = None
+            complaint = True
+        urgency = top.get("urgency")
         flags: tuple[str, ...] = ()
         secondary: tuple[str, ...] = ()
-        triggers = high_triggers(norm) if (is_complaint and self.rules) else ()
+        triggers = high_triggers(norm) if (complaint and self.rules and roles.urgency) else ()
         if triggers:
             urgency = "high"
-        if is_complaint:
-            typ = top["type"]
+        if complaint:
+            typ = top.get("type")
             if "secondary" in multi:
                 labels, p, thr = multi["secondary"]
                 cands = sorted(
                     ((p[i], lab) for i, lab in enumerate(labels) if lab != typ and p[i] >= thr[i]), reverse=True
                 )
                 secondary = tuple(lab for _, lab in cands[:2])
-            if "flags" in multi and urgency != "low":
-                labels, p, thr = multi["flags"]
-                on = [(p[i], lab) for i, lab in enumerate(labels) if p[i] >= thr[i] or lab in triggers]
-                if urgency == "high" and not any(lab in HIGH_FLAGS for _, lab in on):
-                    on.append(max((p[i], lab) for i, lab in enumerate(labels) if lab in HIGH_FLAGS))
-                if not on:
-                    on.append(max((p[i], lab) for i, lab in enumerate(labels)))
-                flags = tuple(lab for _, lab in sorted(on, reverse=True))
+            if "flags" in multi and roles.flags:
+                if urgency != "low":
+                    labels, p, thr = multi["flags"]
+                    on = [(p[i], lab) for i, lab in enumerate(labels) if p[i] >= thr[i] or lab in triggers]
+                    if urgency == "high" and not any(lab in HIGH_FLAGS for _, lab in on):
+                        on.append(max((p[i], lab) for i, lab in enumerate(labels) if lab in HIGH_FLAGS))
+                    if not on:
+                        on.append(max((p[i], lab) for i, lab in enumerate(labels)))
+                    flags = tuple(lab for _, lab in sorted(on, reverse=True))
+            elif "flags" in multi:
+                flags = _above_threshold(*multi["flags"])
         else:
-            typ = NONE_TYPE
-            urgency = "low"
+            typ = NONE_TYPE if "type" in top else None
+            if roles.urgency:
+                urgency = "low"
+        custom = {n: top[n] for n in roles.custom_single}
+        for n in roles.custom_multi:
+            custom[n] = _above_threshold(*multi[n])
         return TriageResult(
             type=typ,
             secondary_types=secondary,
-            emotion=top["emotion"],
+            emotion=top.get("emotion"),
             urgency=urgency,
             flags=flags,
-            is_complaint=bool(is_complaint),
-            complaint_probability=float(p_complaint),
+            is_complaint=None if is_complaint is None else bool(is_complaint),
+            complaint_probability=None if p_complaint is None else float(p_complaint),
             probabilities=probs,
             notes=notes,
+            custom=custom,
         )
 
     # -- public API -----------------------------------------------------------------
@@ -359,7 +376,8 @@ class TriageModel:
         Returns
         -------
         pandas.DataFrame
-            A copy of ``df`` with :data:`RESULT_COLUMNS` added.
+            A copy of ``df`` with :attr:`result_columns` added (:data:`RESULT_COLUMNS`
+            for the default model).
 
         Examples
         --------
@@ -386,7 +404,8 @@ class TriageModel:
                 ok_idx.append(i)
                 ok_texts.append(t)
         results = self.predict(ok_texts, batch_size=batch_size) if ok_texts else []
-        cols = {c: [None] * len(texts) for c in RESULT_COLUMNS}
+        columns, kinds = self.result_columns, self.result_kinds
+        cols = {c: [None] * len(texts) for c in columns}
         defaults = self.default_row()
         for i in range(len(texts)):
             for c, v in defaults.items():
@@ -396,45 +415,95 @@ class TriageModel:
                 cols[c][i] = v
         cols["error"] = errors
         out = df.copy()
-        for c in RESULT_COLUMNS:
-            out[c] = pd.Series(cols[c], index=df.index, dtype=object if c not in _FLOAT_COLS else float)
-        out["is_complaint"] = out["is_complaint"].astype(bool)
+        for c in columns:
+            out[c] = pd.Series(cols[c], index=df.index, dtype=float if kinds[c] == "float" else object)
+        if "is_complaint" in kinds:
+            out["is_complaint"] = out["is_complaint"].astype(bool)
         return out
 
-    @staticmethod
-    def result_row(r: TriageResult) -> dict[str, Any]:
-        """The :data:`RESULT_COLUMNS` values of one result (flat, for tables)."""
-        p = r.probabilities
-        return {
-            "type": r.type,
-            "secondary_types": ";".join(r.secondary_types),
-            "emotion": r.emotion,
-            "urgency": r.urgency,
-            "flags": ";".join(r.flags),
-            "is_complaint": r.is_complaint,
-            "type_proba": max(p["type"].values()) if "type" in p else float("nan"),
-            "emotion_proba": max(p["emotion"].values()) if "emotion" in p else float("nan"),
-            "urgency_proba": max(p["urgency"].values()) if "urgency" in p else float("nan"),
-            "complaint_proba": r.complaint_probability,
-            "error": "",
-        }
+    @property
+    def result_columns(self) -> tuple[str, ...]:
+        """The columns :meth:`predict_frame` adds for this model's heads (then ``error``).
 
-    @staticmethod
-    def default_row() -> dict[str, Any]:
-        """Result columns of a row that could not be scored."""
-        return {
-            "type": NONE_TYPE,
-            "secondary_types": "",
-            "emotion": "calm",
-            "urgency": "low",
-            "flags": "",
-            "is_complaint": False,
-            "type_proba": float("nan"),
-            "emotion_proba": float("nan"),
-            "urgency_proba": float("nan"),
-            "complaint_proba": float("nan"),
-            "error": "",
-        }
+        The default model's are :data:`RESULT_COLUMNS`. A head the model lacks has
+        no column (a model without ``urgency`` has no ``urgency``/``urgency_proba``);
+        a custom single-label head ``region`` adds ``region`` and ``region_proba``,
+        a custom multi-label head ``tags`` adds ``tags`` (labels joined with ``;``).
+
+        Examples
+        --------
+        >>> import triage
+        >>> triage.load().result_columns == triage.RESULT_COLUMNS
+        True
+        """
+        return tuple(self.result_kinds)
+
+    @property
+    def result_kinds(self) -> dict[str, str]:
+        """Kind of each of :attr:`result_columns`: ``"bool"``, ``"float"`` or ``"str"`` (Dask meta, Spark schema)."""
+        return dict(self._kinds)
+
+    def _column_kinds(self) -> dict[str, str]:
+        roles = self._roles
+        heads, multi = self.heads, self.multilabel
+        labels = [c for c, on in (("type", "type" in heads), ("secondary_types", "secondary" in multi),
+                                  ("emotion", "emotion" in heads), ("urgency", "urgency" in heads),
+                                  ("flags", "flags" in multi)) if on]
+        kinds = {c: "str" for c in labels}
+        if roles.complaint:
+            kinds["is_complaint"] = "bool"
+        kinds.update({n: "str" for n in (*roles.custom_single, *roles.custom_multi)})
+        for c in ("type", "emotion", "urgency"):
+            if c in heads:
+                kinds[f"{c}_proba"] = "float"
+        if roles.complaint:
+            kinds["complaint_proba"] = "float"
+        kinds.update({f"{n}_proba": "float" for n in roles.custom_single})
+        kinds["error"] = "str"
+        return kinds
+
+    def result_row(self, r: TriageResult) -> dict[str, Any]:
+        """The :attr:`result_columns` values of one result (flat, for tables)."""
+        p = r.probabilities
+        row: dict[str, Any] = {}
+        for c in self._kinds:
+            if c in ("secondary_types", "flags"):
+                row[c] = ";".join(getattr(r, c))
+            elif c == "complaint_proba":
+                row[c] = r.complaint_probability
+            elif c == "error":
+                row[c] = ""
+            elif c.endswith("_proba"):
+                head = c[: -len("_proba")]
+                row[c] = max(p[head].values()) if head in p else float("nan")
+            elif c in r.custom:
+                v = r.custom[c]
+                row[c] = ";".join(v) if isinstance(v, tuple) else v
+            else:
+                row[c] = getattr(r, c)
+        return row
+
+    def default_row(self) -> dict[str, Any]:
+        """Result columns of a row that could not be scored.
+
+        The standard heads get ``none``/``calm``/``low``, no flags and
+        ``is_complaint=False``; a head with a custom label set gets ``None``
+        (an empty cell); probabilities are NaN.
+        """
+        std = {"type": NONE_TYPE, "emotion": "calm", "urgency": "low"}
+        row: dict[str, Any] = {}
+        for c, kind in self.result_kinds.items():
+            if kind == "float":
+                row[c] = float("nan")
+            elif kind == "bool":
+                row[c] = False
+            elif c in ("secondary_types", "flags", "error") or c in self._roles.custom_multi:
+                row[c] = ""
+            elif c in std and self._roles.standard_labels.get(c):
+                row[c] = std[c]
+            else:
+                row[c] = None
+        return row
 
     def explain(self, text: str, *, top: int = 8) -> dict[str, list[tuple[str, float]]]:
         """The features that pushed each head toward its predicted label.
@@ -486,13 +555,122 @@ class TriageModel:
         heads = ", ".join(self.labels)
         return f"<TriageModel heads=[{heads}] features={self.vectorizer.n_features_out_}>"
 
+    def triage(
+        self,
+        text: str,
+        *,
+        customer_tier: str | None = None,
+        channel: str | None = None,
+        repeat_count: int = 0,
+        created_at=None,
+        amount: float | None = None,
+        affected_users: int | None = None,
+        customer: str | None = None,
+        order_id: str | None = None,
+        policy=None,
+    ):
+        """Triage one ticket: :meth:`predict_one` plus priority, reasons, SLA deadlines, route and reply.
+
+        Parameters
+        ----------
+        text : str
+            The customer's message.
+        customer_tier : str, default=None
+            One of ``policy.customer_tiers``; ``vip`` and ``enterprise`` raise the priority.
+        channel : str, default=None
+            Where the ticket came from; a public channel (``weibo``, ``douyin``…) raises it.
+        repeat_count : int, default=0
+            Earlier contacts about the same issue; 2 or more raise it.
+        created_at : datetime or str, default=None
+            Aware (any zone), naive (local time in the policy's zone) or ISO-8601; ``None`` is now.
+        amount : float, default=None
+            Money at stake, CNY; ``policy.amount_threshold`` (5000) or more raises it.
+        affected_users : int, default=None
+            ``policy.affected_users_threshold`` (10) or more raises it.
+        customer : str, default=None
+            Name or form of address for the reply (``张女士``); default ``您``.
+        order_id : str, default=None
+            Order number for the reply; when absent, one found by ``triage.extract`` if available.
+        policy : triage.Policy, default=None
+            The rules; ``None`` is the default policy.
+
+        Returns
+        -------
+        triage.TicketDecision
+
+        Raises
+        ------
+        TypeError, ValueError
+            Bad text or metadata; the message names the parameter, what is allowed and what was received.
+
+        Examples
+        --------
+        >>> import triage
+        >>> from datetime import datetime
+        >>> t = triage.load().triage("快递一个礼拜还没到，客服电话也打不通！！", repeat_count=3,
+        ...                          created_at=datetime(2026, 9, 30, 17, 0))
+        >>> t.priority, [r.id for r in t.reasons]
+        ('P1', ['strong_emotion', 'repeat_complaint'])
+        >>> t.deadlines.resolution.isoformat()   # 3 working days: 8, 9 and Saturday 10 October (调休)
+        '2026-10-10T17:00:00+08:00'
+        """
+        from .decisions._decide import decide
+
+        return decide(
+            self.predict_one(text),
+            text,
+            policy=policy,
+            customer_tier=customer_tier,
+            channel=channel,
+            repeat_count=repeat_count,
+            created_at=created_at,
+            amount=amount,
+            affected_users=affected_users,
+            customer=customer,
+            order_id=order_id,
+        )
+
 
 def _softmax_rows(Z: np.ndarray) -> np.ndarray:
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
 
 
-_FLOAT_COLS = {"type_proba", "emotion_proba", "urgency_proba", "complaint_proba"}
+def _above_threshold(labels, p, thr) -> tuple[str, ...]:
+    """The labels of a multi-label head at or above their thresholds, most probable first."""
+    return tuple(lab for _, lab in sorted(((p[i], lab) for i, lab in enumerate(labels) if p[i] >= thr[i]), reverse=True))
+
+
+_STANDARD_SETS = {"type": set(TYPES), "emotion": set(EMOTIONS), "urgency": set(URGENCIES), "is_complaint": {"0", "1"}}
+_STANDARD_SINGLE = ("type", "emotion", "urgency", "is_complaint")
+_STANDARD_MULTI = ("flags", "secondary")
+
+
+class _Roles:
+    """How a model's heads are decoded, read from their names and label sets (never saved).
+
+    ``complaint``: an ``is_complaint`` head with classes 0/1 gates the others
+    (a non-complaint is type ``none``, urgency ``low``, no flags). ``urgency``:
+    the urgency head has the LABELS.md set, so the HIGH triggers apply.
+    ``flags``: the flags head has LABELS.md reasons and urgency is standard, so
+    flags appear only on medium/high and a high result carries a HIGH reason.
+    Any other head is custom: its label goes to ``TriageResult.custom``.
+    """
+
+    __slots__ = ("complaint", "urgency", "flags", "standard_labels", "custom_single", "custom_multi")
+
+    @classmethod
+    def of(cls, heads: dict, multilabel: dict) -> _Roles:
+        r = cls()
+        classes = {n: {str(c) for c in h.classes_} for n, h in heads.items()}
+        r.standard_labels = {n: classes.get(n) == _STANDARD_SETS[n] for n in _STANDARD_SINGLE if n in classes}
+        r.complaint = r.standard_labels.get("is_complaint", False)
+        r.urgency = r.standard_labels.get("urgency", False)
+        flag_labels = set(multilabel["flags"][1]) if "flags" in multilabel else set()
+        r.flags = r.urgency and bool(flag_labels) and flag_labels <= set(FLAGS) and bool(flag_labels & set(HIGH_FLAGS))
+        r.custom_single = tuple(n for n in heads if n not in _STANDARD_SINGLE or (n == "is_complaint" and not r.complaint))
+        r.custom_multi = tuple(n for n in multilabel if n not in _STANDARD_MULTI)
+        return r
 
 
 def row_error(value: Any) -> str:

@@ -244,7 +244,8 @@ class LabelSummary:
             f"wall time: {self.seconds:.1f} s ({self.rows_written / max(self.seconds, 1e-9):,.0f} rows/s)",
         ]
         for head, c in self.counts.items():
-            lines.append(f"{head}: " + ", ".join(f"{k} {v}" for k, v in c.most_common()))
+            if c:  # a head the model does not have counts nothing
+                lines.append(f"{head}: " + ", ".join(f"{k} {v}" for k, v in c.most_common()))
         return "\n".join(lines)
 
 
@@ -294,8 +295,18 @@ def _worker_init(model) -> None:
     _WORKER_MODEL = model if isinstance(model, TriageModel) else load(model)
 
 
-def _worker_label(chunk, text_col: str):
-    return _WORKER_MODEL.predict_frame(chunk, text_col=text_col)
+def _worker_label(chunk, text_col: str, mask_pii: bool = False):
+    return _label_chunk(_WORKER_MODEL, chunk, text_col, mask_pii)
+
+
+def _label_chunk(model, chunk, text_col: str, mask_pii: bool):
+    """Predict on the original text, then mask the text column of the output if asked."""
+    out = model.predict_frame(chunk, text_col=text_col)
+    if mask_pii:
+        from ._pii import _mask_column
+
+        out = _mask_column(out, text_col)
+    return out
 
 
 def label_file(
@@ -313,6 +324,7 @@ def label_file(
     out_format: str | None = None,
     encoding: str | None = None,
     progress: bool | None = None,
+    mask_pii: bool = False,
 ) -> LabelSummary:
     """Label every row of a file and write the rows with result columns added.
 
@@ -340,6 +352,10 @@ def label_file(
         Text encoding of CSV/JSONL input; UTF-8 and GB18030 are detected.
     progress : bool, default=None
         Show a progress line on stderr; ``None`` shows it when stderr is a terminal.
+    mask_pii : bool, default=False
+        Mask personal data in the text column of the output with
+        :func:`triage.mask_pii` (mobile, identity and bank card numbers,
+        e-mail addresses, names). Predictions are made on the original text.
 
     Returns
     -------
@@ -367,6 +383,8 @@ def label_file(
         "out_format": fout,
         "model": str(model_path) if model_path else ("given" if model is not None else "bundled"),
     }
+    if mask_pii:
+        job["mask_pii"] = True
     journal = _Journal(dst, fout, job)
     chunks = _read_chunks(src, fin, chunk_size, encoding, text_col)
     first = next(chunks, None)  # reading the first chunk checks the file before any work
@@ -381,8 +399,12 @@ def label_file(
     def account(out) -> None:
         summary.rows_written += len(out)
         summary.rows_with_errors += int((out["error"] != "").sum())
+        for col in out.columns:  # every single-label head of the model has a label column and a _proba column
+            if f"{col}_proba" in out.columns:
+                summary.counts.setdefault(col, Counter())
         for head in summary.counts:
-            summary.counts[head].update(out[head].tolist())
+            if head in out.columns:
+                summary.counts[head].update(v for v in out[head].tolist() if v is not None)
         bar.update(summary.rows_written)
 
     n_chunks = [0]
@@ -407,7 +429,7 @@ def label_file(
         if jobs == 1:
             model = model if model is not None else load(model_path)
             for index, chunk in pending():
-                commit(index, model.predict_frame(chunk, text_col=text_col))
+                commit(index, _label_chunk(model, chunk, text_col, mask_pii))
         else:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -417,7 +439,7 @@ def label_file(
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init, initargs=(shipped,)) as pool:
                 inflight: deque = deque()
                 for index, chunk in pending():
-                    inflight.append((index, pool.submit(_worker_label, chunk, text_col)))
+                    inflight.append((index, pool.submit(_worker_label, chunk, text_col, mask_pii)))
                     if len(inflight) >= 2 * jobs:  # bounded: memory stays a few chunks deep
                         i, fut = inflight.popleft()
                         commit(i, fut.result())

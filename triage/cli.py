@@ -5,8 +5,9 @@
     triage "快递一个礼拜还没到"            one message → JSON
     triage predict "…" [--model DIR]
     triage label IN -o OUT [--text-col text] [--id-col id] [--jobs N] [--chunk-size N] [--resume]
-                           [--format csv|jsonl|parquet|xlsx] [--encoding E] [--quiet]
-    triage train [--data CSV] -o DIR [--seed N] [--split train|all]
+                           [--format csv|jsonl|parquet|xlsx] [--encoding E] [--quiet] [--mask-pii]
+    triage train [--data FILE] -o DIR [--head NAME=COL ...] [--labels NAME=A,B] [--cv K] [--group-col C]
+                 [--search] [--include-default-corpus] [--seed N] [--split train|all]
     triage evaluate DATA [--text-col text] [--model DIR]
     triage info [--model DIR]
 """
@@ -26,6 +27,12 @@ __all__ = ["main", "build_parser"]
 # its subparser and sets ``func``; it must import nothing heavy at module level (``triage --help``
 # stays fast).
 _PLUGINS: dict[str, str] = {
+    "report": "triage.report._cli",
+    "ticket": "triage.decisions._cli",
+    "compare": "triage._cli_mlops",
+    "audit": "triage._cli_mlops",
+    "suggest": "triage._cli_mlops",
+    "drift": "triage._cli_mlops",
     # (more commands: one line each)
 }
 
@@ -64,31 +71,152 @@ def _cmd_label(args) -> int:
         out_format=args.format,
         encoding=args.encoding,
         progress=progress,
+        mask_pii=args.mask_pii,
     )
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
     return 0
 
 
-def _cmd_train(args) -> int:
+def _assignments(values, option: str, *, bare: str | None = None) -> dict:
+    """``NAME=VALUE`` options as a dict; a bare VALUE is stored under ``bare`` (all heads)."""
+    from .exceptions import InputFormatError
+
+    out = {}
+    for v in values or []:
+        if "=" in v:
+            k, _, val = v.partition("=")
+            out[k.strip()] = val.strip()
+        elif bare is not None:
+            out[bare] = v.strip()
+        else:
+            raise InputFormatError(f"{option} expects NAME=VALUE, got {v!r}")
+    return out
+
+
+def _read_table(path: str, encoding: str | None, text_col: str):
+    from pathlib import Path
+
     import pandas as pd
 
-    from ._train import train_model
+    from .batch import _read_chunks, detect_format
+
+    fmt = detect_format(path, None)
+    return pd.concat(list(_read_chunks(Path(path), fmt, 100_000, encoding, text_col)), ignore_index=True)
+
+
+def _trainer_from_args(args):
+    from ._trainer import Trainer
+    from .exceptions import InputFormatError
+
+    heads = None
+    if args.head:
+        heads = {}
+        for h in args.head:
+            name, _, column = h.partition("=")
+            heads[name.strip()] = {"column": (column or name).strip()}
+    for option, given in (("--labels", args.labels), ("--multilabel", args.multilabel)):
+        names = [g.partition("=")[0].strip() for g in given or []]
+        unknown = [n for n in names if heads is None or n not in heads]
+        if unknown:
+            raise InputFormatError(f"{option} names heads {unknown} that no --head declares; add --head NAME=COLUMN")
+    for name, labels in _assignments(args.labels, "--labels").items():
+        heads[name]["labels"] = [v.strip() for v in labels.replace("，", ",").split(",") if v.strip()]
+    for name in args.multilabel or []:
+        heads[name.strip()]["multilabel"] = True
+
+    def per_head(values, option, convert):
+        given = _assignments(values, option, bare="*")
+        if not given:
+            return None
+        default = given.pop("*", None)
+        if not given:
+            return convert(default)
+        names = list(heads or _STANDARD_HEAD_NAMES)
+        return {n: convert(given.get(n, default)) for n in names if n in given or default is not None}
+
+    def weight(v):
+        if v is None or v.lower() in ("none", "no", "off"):
+            return None
+        if v != "balanced":
+            raise InputFormatError(f"--class-weight must be 'balanced' or 'none' (per head: NAME=balanced), got {v!r}")
+        return v
+
+    def number(v):
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            raise InputFormatError(f"--C expects a number or NAME=NUMBER, got {v!r}") from None
+
+    model = per_head(args.classifier, "--classifier", lambda v: v or "logreg") or "logreg"
+    class_weight = per_head(args.class_weight, "--class-weight", weight) if args.class_weight else "balanced"
+    features = {}
+    if args.user_dict:
+        features["user_dict"] = args.user_dict
+    if args.stop_words:
+        features["stop_words"] = args.stop_words
+    cv = args.cv if args.cv is not None else (5 if args.data else 0)
+    # without --data, the bundled model's recipe: `triage train -o DIR` rebuilds it bit for bit
+    solver = args.solver or ("newton-cg" if args.data else "lbfgs")
+    return Trainer(
+        heads=heads,
+        text_col=args.text_col,
+        features=features or None,
+        model=model,
+        class_weight=class_weight,
+        C=per_head(args.C, "--C", number),
+        seed=args.seed,
+        cv=cv,
+        group_col=args.group_col,
+        include_default_corpus=args.include_default_corpus,
+        search=args.search,
+        solver=solver,
+        name=args.name,
+    )
+
+
+_STANDARD_HEAD_NAMES = ("type", "emotion", "urgency", "is_complaint", "flags", "secondary")
+
+
+def _cmd_train(args) -> int:
+    import time
+    from pathlib import Path
+
     from .datasets import load_complaints
 
+    t0 = time.perf_counter()
+    trainer = _trainer_from_args(args)
     if args.data:
-        df = pd.read_csv(args.data, dtype=str, keep_default_na=False)
+        df = _read_table(args.data, args.encoding, args.text_col)
         source = args.data
     else:
         df = load_complaints(None if args.split == "all" else "train")
         source = f"datasets/complaints.csv ({args.split} split)"
-    model = train_model(df, text_col=args.text_col, seed=args.seed, source=source)
-    if not args.data and args.split == "train":
+    model = trainer.fit(df, source=source)
+    if not args.data and args.split == "train" and trainer.heads is None:
         from .evaluate import evaluate_model
 
-        model.manifest["metrics"] = {"corpus test split": evaluate_model(model, load_complaints("test"))}
-    model.save(args.output, format=args.save_format)
-    print(f"saved {model!r} to {args.output}", file=sys.stderr)
+        model.manifest["metrics"]["corpus test split"] = evaluate_model(model, load_complaints("test"))
+    out = Path(args.output)
+    model.save(out, format=args.save_format)
+    for stale in [*out.glob("cv_report.*"), *out.glob("cv_confusion_*.png")]:
+        stale.unlink()  # a report of an earlier training must not sit beside this model
+    report = trainer.cv_report_
+    if report is not None:
+        report.save(out)
+        from .evaluate import render_metrics
+
+        print(f"{report.k}-fold cross-validation ({report.to_dict()['splitter']}):", file=sys.stderr)
+        print(render_metrics(report.heads), file=sys.stderr)
+    if trainer.search_ is not None:
+        chosen = trainer.search_["chosen"]
+        print(
+            f"search chose word n-grams {chosen['word_ngram_range']}, C "
+            + ", ".join(f"{h}={c:g}" for h, c in chosen["C"].items()),
+            file=sys.stderr,
+        )
+    files = "manifest.json, MODEL_CARD.md" + (", cv_report.json, cv_report.md" if report is not None else "")
+    print(f"saved {model!r} to {out} ({files}) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return 0
 
 
@@ -102,7 +230,8 @@ def _cmd_evaluate(args) -> int:
 
     fmt = detect_format(args.data, None)
     df = pd.concat(list(_read_chunks(Path(args.data), fmt, 100_000, args.encoding, args.text_col)), ignore_index=True)
-    metrics = evaluate_model(_model(args.model), df, text_col=args.text_col)
+    columns = {k: v or k for k, v in (h.partition("=")[::2] for h in args.head or [])}
+    metrics = evaluate_model(_model(args.model), df, text_col=args.text_col, columns=columns or None)
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
@@ -140,13 +269,44 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--encoding", default=None, help="input encoding (UTF-8 and GB18030 are detected)")
     sp.add_argument("--model", default=None)
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    sp.add_argument(
+        "--mask-pii", action="store_true",
+        help="mask mobile, ID and bank card numbers, e-mail addresses and names in the text column of the output "
+        "(138****5678); labels are predicted on the original text",
+    )
     sp.set_defaults(func=_cmd_label)
 
-    sp = sub.add_parser("train", help="train a model (default: on the bundled corpus)")
-    sp.add_argument("--data", default=None, help="CSV in the corpus schema (default: datasets/complaints.csv)")
+    sp = sub.add_parser("train", help="train a model on your labelled data (default: on the bundled corpus)")
+    sp.add_argument("--data", default=None, help="labelled CSV/JSONL/Parquet/Excel (default: datasets/complaints.csv)")
     sp.add_argument("--text-col", default="text")
+    sp.add_argument("--encoding", default=None, help="input encoding (UTF-8 and GB18030 are detected)")
+    sp.add_argument(
+        "--head", action="append", metavar="NAME[=COLUMN]",
+        help="a head to train and its label column (repeat; e.g. --head type=my_type --head region); "
+        "default: the corpus schema (type, emotion, urgency, is_complaint, flags, secondary)",
+    )
+    sp.add_argument("--labels", action="append", metavar="NAME=A,B,C",
+                    help="declare a head's labels: other values in its column are an error (default: read from the data)")
+    sp.add_argument("--multilabel", action="append", metavar="NAME",
+                    help="the head's cells hold several labels joined with ';' or '|' (flags and secondary are)")
+    sp.add_argument("--include-default-corpus", action="store_true",
+                    help="also train on the bundled corpus, for heads with the label guide's labels")
+    sp.add_argument("--user-dict", default=None, help="jieba user dictionary (word [freq] [tag] a line), saved in the model")
+    sp.add_argument("--stop-words", default=None, help="file of words (one a line) left out of the word features")
+    sp.add_argument("--classifier", action="append", metavar="KIND|NAME=KIND",
+                    help="logreg (default), svm or nb, for all single-label heads or one (NAME=KIND)")
+    sp.add_argument("--C", action="append", metavar="C|NAME=C", help="inverse regularisation strength, for all heads or one")
+    sp.add_argument("--class-weight", action="append", metavar="balanced|none|NAME=...",
+                    help="class weights for imbalanced labels (default: balanced)")
+    sp.add_argument("--cv", type=int, default=None,
+                    help="folds of the cross-validation run first (default: 5 with --data, 0 without; 0 skips it)")
+    sp.add_argument("--group-col", default=None, help="rows sharing this column's value stay in one fold (e.g. customer_id)")
+    sp.add_argument("--search", action="store_true", help="grid-search word n-grams and C per head by cross-validated macro-F1")
+    sp.add_argument("--solver", choices=("newton-cg", "lbfgs"), default=None,
+                    help="logistic-regression solver (default: newton-cg with --data; lbfgs, the bundled model's recipe, without)")
     sp.add_argument("--split", choices=("train", "all"), default="train", help="bundled corpus rows to use")
     sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--name", default=None, help="title of the model card")
     sp.add_argument("--save-format", choices=("joblib", "skops"), default="joblib")
     sp.add_argument("-o", "--output", required=True, help="model directory to write")
     sp.set_defaults(func=_cmd_train)
@@ -156,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--text-col", default="text")
     sp.add_argument("--encoding", default=None)
     sp.add_argument("--model", default=None)
+    sp.add_argument("--head", action="append", metavar="NAME=COLUMN",
+                    help="the column holding a head's labels (default: the model's training column, else the head's name)")
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=_cmd_evaluate)
 

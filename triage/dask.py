@@ -32,25 +32,30 @@ def _dask():
     return dd
 
 
-def result_meta(frame_meta):
+def result_meta(frame_meta, model=None):
     """The empty frame Dask needs as ``meta``: the input's columns plus the result columns.
 
     Passing ``meta`` stops Dask from calling the model on a dummy frame of ``pd.NA``.
+    The result columns are ``model.result_columns`` (``None``: the default model's,
+    :data:`triage.RESULT_COLUMNS`), so a retrained model's own heads are there.
     """
     import pandas as pd
 
     meta = frame_meta.iloc[:0].copy()
     dtypes = {"bool": bool, "float": float, "str": object}
-    for col, kind in RESULT_KINDS.items():
+    kinds = RESULT_KINDS if model is None else model.result_kinds
+    for col, kind in kinds.items():
         meta[col] = pd.Series(dtype=dtypes[kind])
     return meta
 
 
-def _label_partition(part, model, text_col):
-    return model.predict_frame(part, text_col=text_col)
+def _label_partition(part, model, text_col, mask_pii=False):
+    from .batch import _label_chunk
+
+    return _label_chunk(model, part, text_col, mask_pii)
 
 
-def label(ddf, text_col: str = "text", model=None):
+def label(ddf, text_col: str = "text", model=None, *, mask_pii: bool = False):
     """Add the triage result columns to every partition of a Dask DataFrame.
 
     Parameters
@@ -59,11 +64,15 @@ def label(ddf, text_col: str = "text", model=None):
     text_col : str, default="text"
     model : TriageModel, default=None
         ``None`` uses the bundled model.
+    mask_pii : bool, default=False
+        Mask personal data in ``text_col`` of the output (:func:`triage.mask_pii`);
+        labels are predicted on the original text.
 
     Returns
     -------
     dask.dataframe.DataFrame
-        Lazy; the input columns plus :data:`triage.RESULT_COLUMNS`, rows in input order.
+        Lazy; the input columns plus the model's :attr:`~triage.TriageModel.result_columns`
+        (:data:`triage.RESULT_COLUMNS` for the default model), rows in input order.
     """
     _dask()
     from . import load
@@ -78,6 +87,7 @@ def label(ddf, text_col: str = "text", model=None):
         client = default_client()
     except (ImportError, ValueError):
         client = None
+    meta = result_meta(ddf._meta, model)
     if client is not None:
         model = client.scatter(model, broadcast=True)
-    return ddf.map_partitions(_label_partition, model, text_col, meta=result_meta(ddf._meta))
+    return ddf.map_partitions(_label_partition, model, text_col, mask_pii, meta=meta)

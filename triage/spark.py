@@ -17,7 +17,7 @@ executors once and loaded there once per Python worker.
 
 from __future__ import annotations
 
-from ._model import RESULT_COLUMNS, RESULT_KINDS
+from ._model import RESULT_KINDS
 from .exceptions import MissingDependencyError
 
 __all__ = ["label", "result_schema"]
@@ -31,16 +31,21 @@ def _spark():
     return T
 
 
-def result_schema(input_schema):
-    """The input schema plus the result columns (``mapInPandas`` needs it)."""
+def result_schema(input_schema, model=None):
+    """The input schema plus the result columns (``mapInPandas`` needs it).
+
+    The result columns are ``model.result_columns`` (``None``: the default
+    model's, :data:`triage.RESULT_COLUMNS`).
+    """
     T = _spark()
     types = {"bool": T.BooleanType, "float": T.DoubleType, "str": T.StringType}
+    kinds = RESULT_KINDS if model is None else model.result_kinds
     fields = list(input_schema.fields)
-    fields += [T.StructField(col, types[kind](), True) for col, kind in RESULT_KINDS.items()]
+    fields += [T.StructField(col, types[kind](), True) for col, kind in kinds.items()]
     return T.StructType(fields)
 
 
-def label(sdf, text_col: str = "text", model=None):
+def label(sdf, text_col: str = "text", model=None, *, mask_pii: bool = False):
     """Add the triage result columns to a Spark DataFrame via ``mapInPandas``.
 
     Parameters
@@ -49,11 +54,15 @@ def label(sdf, text_col: str = "text", model=None):
     text_col : str, default="text"
     model : TriageModel, default=None
         ``None`` uses the bundled model.
+    mask_pii : bool, default=False
+        Mask personal data in ``text_col`` of the output (:func:`triage.mask_pii`);
+        labels are predicted on the original text.
 
     Returns
     -------
     pyspark.sql.DataFrame
-        Lazy; the input columns plus :data:`triage.RESULT_COLUMNS`.
+        Lazy; the input columns plus the model's :attr:`~triage.TriageModel.result_columns`
+        (:data:`triage.RESULT_COLUMNS` for the default model).
     """
     _spark()
     from . import load
@@ -63,12 +72,14 @@ def label(sdf, text_col: str = "text", model=None):
         raise InputFormatError(f"triage.spark.label: no column {text_col!r}; the frame has {sdf.columns[:20]}")
     model = model if model is not None else load()
     shared = sdf.sparkSession.sparkContext.broadcast(model)
-    columns = list(sdf.columns)
+    columns = list(sdf.columns) + list(model.result_columns)
 
     def run(batches):
+        from triage.batch import _label_chunk
+
         m = shared.value  # unpickled once per Python worker; the tokenizer is rebuilt there
         for pdf in batches:
-            out = m.predict_frame(pdf, text_col=text_col)
-            yield out[columns + list(RESULT_COLUMNS)]
+            out = _label_chunk(m, pdf, text_col, mask_pii)
+            yield out[columns]
 
-    return sdf.mapInPandas(run, schema=result_schema(sdf.schema))
+    return sdf.mapInPandas(run, schema=result_schema(sdf.schema, model))

@@ -29,7 +29,7 @@ from pathlib import Path
 from ..exceptions import MissingDependencyError
 from ._normalize import split_placeholders
 
-__all__ = ["Tokenizer", "ENGINES", "engine_version", "read_user_dict"]
+__all__ = ["Tokenizer", "ENGINES", "engine_version", "read_user_dict", "user_entries"]
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +87,37 @@ class _JiebaLogger:
         self.log.setLevel(self.level)
 
 
-def _build_tokenizer(engine: str, user_dict: str | None):
-    entries = read_user_dict(None)
-    if user_dict is not None:
-        entries += read_user_dict(user_dict)
+def user_entries(user_dict) -> list[tuple[str, int | None, str | None]]:
+    """The entries of ``user_dict``: a dictionary file's path, or words given in the model itself.
+
+    A sequence holds words (``"物流仓"``) or ``(word, freq, tag)`` tuples (freq and tag may be
+    ``None``): a model trained with its own words keeps them, so it needs no file after saving.
+
+    Examples
+    --------
+    >>> user_entries(["菜鸟仓", ("退货险", 5, "n")])
+    [('菜鸟仓', None, None), ('退货险', 5, 'n')]
+    """
+    if user_dict is None:
+        return []
+    if isinstance(user_dict, (str, os.PathLike)):
+        return read_user_dict(user_dict)
+    out = []
+    for entry in user_dict:
+        if isinstance(entry, str):
+            word, freq, tag = entry, None, None
+        else:
+            word, freq, tag = (*entry, None, None)[:3]
+        if not isinstance(word, str) or not word.strip() or any(ch.isspace() for ch in word):
+            raise ValueError(f"user_dict: a word must be a non-empty str without spaces, got {word!r}")
+        if freq is not None and not (isinstance(freq, int) and freq >= 0):
+            raise ValueError(f"user_dict: frequency of {word!r} must be a whole number >= 0 or None, got {freq!r}")
+        out.append((word, freq, tag))
+    return out
+
+
+def _build_tokenizer(engine: str, user_dict):
+    entries = read_user_dict(None) + user_entries(user_dict)
     if engine == "rjieba":
         try:
             import rjieba
@@ -126,7 +153,7 @@ class Tokenizer:
     first use under a lock, dropped when pickling and rebuilt after loading.
     """
 
-    def __init__(self, engine: str = "rjieba", user_dict: str | None = None, hmm: bool = True):
+    def __init__(self, engine: str = "rjieba", user_dict=None, hmm: bool = True):
         if engine not in ENGINES:
             raise ValueError(f"Segmenter: engine must be one of {ENGINES}, got {engine!r}")
         self.engine = engine

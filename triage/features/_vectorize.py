@@ -26,8 +26,10 @@ class ComplaintVectorizer(TransformerMixin, BaseEstimator, FeatureCore):
     ----------
     engine : {"rjieba", "jieba"}, default="rjieba"
         Segmentation engine (see :class:`Segmenter`).
-    user_dict : str or path, default=None
-        A jieba user dictionary added to the shipped domain dictionary.
+    user_dict : str, path or sequence of words, default=None
+        A jieba user dictionary added to the shipped domain dictionary: a file's
+        path, or the words themselves (``"word"`` or ``(word, freq, tag)``),
+        which are saved with the model.
     convert_traditional : bool, default=True
         Convert traditional Chinese to simplified before segmentation.
     word_ngram_range : tuple (min_n, max_n), default=(1, 2)
