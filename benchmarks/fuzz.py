@@ -16,6 +16,7 @@ reported per function.
 from __future__ import annotations
 
 import argparse
+import heapq
 import random
 import resource
 import time
@@ -61,6 +62,12 @@ def random_text(rng: random.Random) -> str:
     return "".join(chr(rng.randrange(lo, hi)) for _ in range(n))
 
 
+def _time(fn, text) -> float:
+    s = time.perf_counter()
+    fn(text)
+    return time.perf_counter() - s
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
@@ -72,7 +79,7 @@ def main() -> None:
     for fn in (model.predict_one, triage.extract, triage.mask_pii):
         fn("预热：订单号2026031188，电話１３８１２３４５６７８")  # first use compiles patterns and loads OpenCC: not timed
     crashes, done = Counter(), 0
-    slowest: dict[str, tuple[float, str]] = {}
+    slowest: dict[str, list[tuple[float, str]]] = {}  # the 5 slowest calls of each function
     single = {"predict_one": model.predict_one, "explain": model.explain, "extract": triage.extract,
               "mask_pii": triage.mask_pii}
 
@@ -87,8 +94,9 @@ def main() -> None:
             el = time.perf_counter() - s
             crashes[name] += 1
             print(f"crash in {name}: {type(e).__name__}: {e} on {text[:40]!r}")
-        if el > slowest.get(name, (0.0, ""))[0]:
-            slowest[name] = (el, text)
+        top = slowest.setdefault(name, [])
+        if len(top) < 5 or el > top[0][0]:
+            heapq.heappush(top, (el, text)) if len(top) < 5 else heapq.heapreplace(top, (el, text))
 
     t0 = time.perf_counter()
     while done < args.n:
@@ -105,8 +113,15 @@ def main() -> None:
     wall = time.perf_counter() - t0
     print(f"inputs: {done:,} (seed {args.seed}) in {wall:.0f} s")
     print(f"crashes: {sum(crashes.values())} ({', '.join(f'{k} {crashes[k]}' for k in ('predict', *single))})")
-    for name, (el, text) in slowest.items():
-        print(f"slowest {name}: {el * 1000:.1f} ms on a {len(text):,}-character input")
+    # A single timing on a shared machine includes scheduler stalls; the 5 slowest inputs of each
+    # function are timed again (best of 5), which is the cost of the input itself.
+    for name, top in slowest.items():
+        el, text = max(top)
+        again = max((min(_time(single[name], t) for _ in range(5)), len(t)) for _, t in top)
+        print(
+            f"slowest {name}: {el * 1000:.1f} ms on a {len(text):,}-character input; "
+            f"re-timed, the slowest of the 5 slowest inputs: {again[0] * 1000:.1f} ms ({again[1]:,} characters)"
+        )
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

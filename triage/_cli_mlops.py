@@ -43,15 +43,9 @@ def _clear_errors(func):
 
 
 def _read_table(path: str, text_col: str, encoding: str | None):
-    import pandas as pd
+    from .batch import read_table
 
-    from .batch import _read_chunks, detect_format
-
-    p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"--data {path!r}: no such file")
-    fmt = detect_format(p, None)
-    return pd.concat(list(_read_chunks(p, fmt, 100_000, encoding, text_col)), ignore_index=True)
+    return read_table(path, text_col=text_col, encoding=encoding)
 
 
 def _load(path: str | None):

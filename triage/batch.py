@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .exceptions import InputFormatError, MissingDependencyError
 
-__all__ = ["label_file", "LabelSummary", "FORMATS", "detect_format"]
+__all__ = ["label_file", "LabelSummary", "FORMATS", "detect_format", "read_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,39 @@ def _sniff_encoding(path: Path, given: str | None) -> str:
         ) from None
     logger.info("%s is not UTF-8 but decodes as GB18030: reading it as gb18030", path)
     return "gb18030"
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    text_col: str = "text",
+    encoding: str | None = None,
+    in_format: str | None = None,
+    max_rows: int | None = None,
+):
+    """Read a whole CSV/JSONL/Parquet/Excel file into one DataFrame, as ``triage label`` reads it.
+
+    The format comes from the extension unless ``in_format`` is given; CSV encodings are sniffed
+    (UTF-8, GB18030) and the text column is checked up front. ``max_rows`` keeps the first rows only.
+    Raises ``FileNotFoundError`` naming the path when there is no such file.
+    """
+    import pandas as pd
+
+    src = Path(path)
+    if not src.is_file():
+        raise FileNotFoundError(f"{str(src)!r}: no such file")
+    fmt = detect_format(src, in_format)
+    parts, rows = [], 0
+    for chunk in _read_chunks(src, fmt, 250_000, encoding, text_col):
+        if max_rows is not None and rows + len(chunk) > max_rows:
+            chunk = chunk.iloc[: max_rows - rows]
+        parts.append(chunk)
+        rows += len(chunk)
+        if max_rows is not None and rows >= max_rows:
+            break
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
 def _read_chunks(path: Path, fmt: str, chunk_size: int, encoding: str | None, text_col: str) -> Iterator:

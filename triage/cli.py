@@ -94,17 +94,6 @@ def _assignments(values, option: str, *, bare: str | None = None) -> dict:
     return out
 
 
-def _read_table(path: str, encoding: str | None, text_col: str):
-    from pathlib import Path
-
-    import pandas as pd
-
-    from .batch import _read_chunks, detect_format
-
-    fmt = detect_format(path, None)
-    return pd.concat(list(_read_chunks(Path(path), fmt, 100_000, encoding, text_col)), ignore_index=True)
-
-
 def _trainer_from_args(args):
     from ._trainer import Trainer
     from .exceptions import InputFormatError
@@ -182,12 +171,13 @@ def _cmd_train(args) -> int:
     import time
     from pathlib import Path
 
+    from .batch import read_table
     from .datasets import load_complaints
 
     t0 = time.perf_counter()
     trainer = _trainer_from_args(args)
     if args.data:
-        df = _read_table(args.data, args.encoding, args.text_col)
+        df = read_table(args.data, text_col=args.text_col, encoding=args.encoding)
         source = args.data
     else:
         df = load_complaints(None if args.split == "all" else "train")
@@ -221,15 +211,10 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    from pathlib import Path
-
-    import pandas as pd
-
-    from .batch import _read_chunks, detect_format
+    from .batch import read_table
     from .evaluate import evaluate_model, render_metrics
 
-    fmt = detect_format(args.data, None)
-    df = pd.concat(list(_read_chunks(Path(args.data), fmt, 100_000, args.encoding, args.text_col)), ignore_index=True)
+    df = read_table(args.data, text_col=args.text_col, encoding=args.encoding)
     columns = {k: v or k for k, v in (h.partition("=")[::2] for h in args.head or [])}
     metrics = evaluate_model(_model(args.model), df, text_col=args.text_col, columns=columns or None)
     if args.json:

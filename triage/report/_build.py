@@ -257,7 +257,7 @@ def _spikes(work, by, clock) -> tuple[list[H.Html], int]:
     clock.lap("spikes")
     body = [H.paragraph(
         "A spike is a day whose count in one segment is far above the mean of the previous 28 days "
-        "(one-sided negative-binomial test, which allows for weekday swings; Benjamini-Hochberg adjusted "
+        "(one-sided negative-binomial test, whose dispersion absorbs ordinary day-to-day swings; Benjamini-Hochberg adjusted "
         "p ≤ 0.01, at least 5 rows).", cls="muted")]
     if not found:
         body.append(H.paragraph("No spikes detected.", cls="note"))

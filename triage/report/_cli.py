@@ -17,28 +17,9 @@ __all__ = ["add_parser"]
 
 
 def _read(path: str, fmt: str | None, encoding: str | None, text_col: str, max_rows: int | None):
-    from pathlib import Path
+    from ..batch import read_table
 
-    import pandas as pd
-
-    from ..batch import _read_chunks, detect_format
-    from ..exceptions import InputFormatError
-
-    src = Path(path)
-    if not src.is_file():
-        raise InputFormatError(f"no input file at {str(src)!r}")
-    fmt = detect_format(src, fmt)
-    parts, rows = [], 0
-    for chunk in _read_chunks(src, fmt, 250_000, encoding, text_col):
-        if max_rows is not None and rows + len(chunk) > max_rows:
-            chunk = chunk.iloc[: max_rows - rows]
-        parts.append(chunk)
-        rows += len(chunk)
-        if max_rows is not None and rows >= max_rows:
-            break
-    if not parts:
-        return pd.DataFrame()
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    return read_table(path, text_col=text_col, encoding=encoding, in_format=fmt, max_rows=max_rows)
 
 
 def _positive(value: str) -> int:
