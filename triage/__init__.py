@@ -48,6 +48,9 @@ __all__ = [
 ]
 
 
+_SUBPACKAGES = ("analytics", "datasets", "decisions", "features", "mlops", "models", "report", "sla")
+
+
 def __getattr__(name):
     # training needs scikit-learn: import it only when asked for
     if name == "train_model":
@@ -62,6 +65,10 @@ def __getattr__(name):
         from . import decisions
 
         return getattr(decisions, name)
+    if name in _SUBPACKAGES:  # `triage.sla.breach_risk(...)` works without importing triage.sla first
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -274,6 +274,8 @@ class TriageModel:
                     flags = tuple(lab for _, lab in sorted(on, reverse=True))
             elif "flags" in multi:
                 flags = _above_threshold(*multi["flags"])
+            else:  # no flags head: a rule that raised the urgency is still its reason
+                flags = tuple(triggers)
         else:
             typ = NONE_TYPE if "type" in top else None
             if roles.urgency:

@@ -67,7 +67,9 @@ _GUIDE_LABELS = {
     "flags": set(FLAGS),
     "secondary": set(TYPES),
 }
+# result fields, and the fields a TicketDecision adds to them (model.triage(...).to_dict())
 _RESERVED = set(RESULT_COLUMNS) | {"secondary_types", "probabilities", "notes", "custom", "complaint_probability", "complaint"}
+_RESERVED |= {"priority", "priority_name", "reasons", "created_at", "deadlines", "sla", "route", "reply", "metadata"}
 _SPEC_KEYS = {"column", "labels", "multilabel", "model", "C", "class_weight"}
 _FEATURE_KEYS = {
     "engine", "user_dict", "stop_words", "convert_traditional", "word_ngram_range", "char_ngram_range",
@@ -396,7 +398,7 @@ class Trainer:
             }:
                 raise ValueError(
                     f"Trainer: head name {name!r} is not allowed: use a name like 'region' or '地区' "
-                    "(an identifier, not ending in '_proba', not a result field such as 'error' or 'notes')"
+                    "(an identifier, not ending in '_proba', not a result or decision field such as 'error', 'notes' or 'priority')"
                 )
             spec = {"column": spec} if isinstance(spec, str) else dict(spec)
             bad = sorted(set(spec) - _SPEC_KEYS)

@@ -267,7 +267,7 @@ class LabelSummary:
     rows_written: int = 0
     rows_with_errors: int = 0
     seconds: float = 0.0
-    counts: dict[str, Counter] = field(default_factory=lambda: {"type": Counter(), "emotion": Counter(), "urgency": Counter()})
+    counts: dict[str, Counter] = field(default_factory=dict)  # per single-label head the model predicts
 
     def render(self) -> str:
         lines = [

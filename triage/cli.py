@@ -60,8 +60,7 @@ def _cmd_label(args) -> int:
     summary = label_file(
         args.input,
         args.output,
-        model=_model(args.model) if args.jobs == 1 else None,
-        model_path=args.model,
+        model_path=args.model,  # the job journal records the model by path, whatever --jobs is
         text_col=args.text_col,
         id_col=args.id_col,
         chunk_size=args.chunk_size,
@@ -230,6 +229,16 @@ def _cmd_info(args) -> int:
     return 0
 
 
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="triage", description="Triage Chinese customer complaints.")
     p.add_argument("--version", action="version", version=f"triage {__version__}")
@@ -246,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True)
     sp.add_argument("--text-col", default="text")
     sp.add_argument("--id-col", default=None, help="a column that must be present (all input columns are kept)")
-    sp.add_argument("--chunk-size", type=int, default=10_000, help="rows per chunk (memory is bounded by it)")
-    sp.add_argument("--jobs", type=int, default=1, help="worker processes (the model is loaded once per worker)")
+    sp.add_argument("--chunk-size", type=_positive_int, default=10_000, help="rows per chunk (memory is bounded by it)")
+    sp.add_argument("--jobs", type=_positive_int, default=1, help="worker processes (the model is loaded once per worker)")
     sp.add_argument("--resume", action="store_true", help="continue an interrupted job from its last committed chunk")
     sp.add_argument("--format", choices=("csv", "jsonl", "parquet", "xlsx"), default=None, help="output format")
     sp.add_argument("--in-format", choices=("csv", "jsonl", "parquet", "xlsx"), default=None)
@@ -335,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     except (TriageError, FileNotFoundError) as e:
         print(f"triage: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `triage predict … | head`: the reader has gone, which is not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("triage: interrupted", file=sys.stderr)
         return 130

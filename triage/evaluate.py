@@ -123,6 +123,8 @@ def evaluate_model(model, df, *, text_col: str = "text", columns: dict[str, str]
         Head -> column holding its labels, e.g. ``{"type": "my_type"}``. By
         default a retrained model's columns from its manifest, else the head's name.
     """
+    import pandas as pd
+
     texts = df[text_col].astype(str).tolist()
     results = model.predict(texts)
     cols = _head_columns(model, df, columns)
@@ -135,16 +137,19 @@ def evaluate_model(model, df, *, text_col: str = "text", columns: dict[str, str]
             pred = np.array([getattr(r, head) for r in results], dtype=object)
             conf = np.array([max(r.probabilities[head].values()) if head in r.probabilities else 1.0 for r in results])
             out[head] = _head_metrics(y[keep], pred[keep], conf[keep])
-    if "type" in cols and "type" in model.heads and "is_complaint" in df.columns:
-        comp = df["is_complaint"].astype(int).to_numpy() == 1
+    # is_complaint cells: 1/0 (also "1.0", True); a blank or unreadable cell leaves the row out of these scores
+    flag = pd.to_numeric(df["is_complaint"], errors="coerce").to_numpy() if "is_complaint" in df.columns else None
+    if "type" in cols and "type" in model.heads and flag is not None:
+        comp = flag == 1
         y = df[cols["type"]].astype(str).to_numpy()[comp]
         pred = np.array([max(r.probabilities["type"], key=r.probabilities["type"].get) for r in results])[comp]
         conf = np.array([max(r.probabilities["type"].values()) for r in results])[comp]
         out["type_complaints"] = _head_metrics(y, pred, conf)
-    if "is_complaint" in df.columns and roles.complaint:
-        y = df["is_complaint"].astype(int).astype(str).to_numpy()
-        pred = np.array([str(int(r.is_complaint)) for r in results])
-        conf = np.array([max(r.complaint_probability, 1 - r.complaint_probability) for r in results])
+    if flag is not None and roles.complaint:
+        keep = np.isin(flag, (0, 1))
+        y = flag[keep].astype(int).astype(str)
+        pred = np.array([str(int(r.is_complaint)) for r in results])[keep]
+        conf = np.array([max(r.complaint_probability, 1 - r.complaint_probability) for r in results])[keep]
         out["is_complaint"] = _head_metrics(y, pred, conf)
     for head in roles.custom_single:
         if head in cols:
@@ -157,6 +162,14 @@ def evaluate_model(model, df, *, text_col: str = "text", columns: dict[str, str]
         if head in cols:
             truth = [_label_set(v) for v in df[cols[head]].tolist()]
             out[head] = _multilabel_metrics(truth, [set(r.custom[head]) for r in results], model.labels[head])
+    if not out:
+        from .exceptions import InputFormatError
+
+        wanted = {h: cols.get(h, h) for h in model.heads}
+        raise InputFormatError(
+            f"nothing to evaluate: the data has no label column for any of the model's heads "
+            f"(head -> column looked for: {wanted}); its columns are {list(df.columns)[:20]}"
+        )
     return out
 
 

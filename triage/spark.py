@@ -40,8 +40,10 @@ def result_schema(input_schema, model=None):
     T = _spark()
     types = {"bool": T.BooleanType, "float": T.DoubleType, "str": T.StringType}
     kinds = RESULT_KINDS if model is None else model.result_kinds
-    fields = list(input_schema.fields)
-    fields += [T.StructField(col, types[kind](), True) for col, kind in kinds.items()]
+    # an input column with a result column's name is replaced in place, as predict_frame does
+    fields = [T.StructField(f.name, types[kinds[f.name]](), True) if f.name in kinds else f for f in input_schema.fields]
+    present = set(input_schema.fieldNames())
+    fields += [T.StructField(col, types[kind](), True) for col, kind in kinds.items() if col not in present]
     return T.StructType(fields)
 
 
@@ -72,7 +74,7 @@ def label(sdf, text_col: str = "text", model=None, *, mask_pii: bool = False):
         raise InputFormatError(f"triage.spark.label: no column {text_col!r}; the frame has {sdf.columns[:20]}")
     model = model if model is not None else load()
     shared = sdf.sparkSession.sparkContext.broadcast(model)
-    columns = list(sdf.columns) + list(model.result_columns)
+    columns = list(sdf.columns) + [c for c in model.result_columns if c not in sdf.columns]
 
     def run(batches):
         from triage.batch import _label_chunk

@@ -238,6 +238,8 @@ def near_duplicates(
 
     if isinstance(texts, str):
         raise TypeError("near_duplicates expects an iterable of texts, not a single str; wrap it in a list")
+    if hasattr(texts, "columns"):  # iterating a DataFrame yields its column names
+        raise TypeError("near_duplicates expects texts, not a DataFrame: pass one column (df['text']) or use duplicate_groups(df)")
     if method not in ("minhash", "tfidf"):
         raise ValueError(f"near_duplicates: method must be 'minhash' or 'tfidf', got {method!r}")
     if not 0 < threshold <= 1:

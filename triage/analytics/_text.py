@@ -113,6 +113,26 @@ def period_freq(freq: str) -> str:
     return alias
 
 
+MIXED_ZONE = "Asia/Shanghai"
+
+
+def parse_datetimes(values, **kwargs):
+    """``pd.to_datetime`` that also reads a column whose values carry different UTC offsets.
+
+    pandas refuses to mix offsets in one result; such values are converted to
+    :data:`MIXED_ZONE` (Asia/Shanghai) wall time, the zone of the tickets this
+    library reads, and the zone is dropped.
+    """
+    import pandas as pd
+
+    try:
+        return pd.to_datetime(values, **kwargs)
+    except ValueError as e:
+        if "timezone" not in str(e).lower():
+            raise
+        return pd.to_datetime(values, utc=True, **kwargs).dt.tz_convert(MIXED_ZONE).dt.tz_localize(None)
+
+
 def to_datetime(values, where: str, col: str, errors: str = "raise"):
     """Timestamps of a column as a tz-naive ``datetime64[ns]`` Series.
 
@@ -135,12 +155,12 @@ def to_datetime(values, where: str, col: str, errors: str = "raise"):
         # fast path: one format inferred from the data; values in other formats get a second, per-value parse
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "could not infer format": handled below
-            parsed = pd.to_datetime(values, errors="coerce")
+            parsed = parse_datetimes(values, errors="coerce")
         retry = parsed.isna() & ~missing
         if retry.any():
             if isinstance(parsed.dtype, pd.DatetimeTZDtype):
                 parsed = parsed.dt.tz_localize(None)
-            again = pd.to_datetime(values[retry], errors="coerce", format="mixed")
+            again = parse_datetimes(values[retry], errors="coerce", format="mixed")
             if isinstance(again.dtype, pd.DatetimeTZDtype):
                 again = again.dt.tz_localize(None)
             parsed = parsed.astype("datetime64[ns]")

@@ -58,6 +58,8 @@ def _standard_view(result: TriageResult, policy: Policy) -> TriageResult:
     typ = result.type if result.type is not None else NONE_TYPE
     emotion = result.emotion if result.emotion is not None else "calm"
     complaint = result.is_complaint if result.is_complaint is not None else result.type != NONE_TYPE
+    if "empty_text" in result.notes:  # a model without an is_complaint head still has nothing to act on
+        complaint, typ = False, NONE_TYPE
     if (urgency, typ, emotion, complaint) == (result.urgency, result.type, result.emotion, result.is_complaint):
         return result
     return replace(result, urgency=urgency, type=typ, emotion=emotion, is_complaint=bool(complaint))

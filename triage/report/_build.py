@@ -116,6 +116,8 @@ def _parse_time(values, col: str, explicit: bool):
     """Timestamps as tz-naive datetime64[ns] (local wall time kept), or None when the column is not timestamps."""
     import pandas as pd
 
+    from ..analytics._text import parse_datetimes
+
     s = values
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_localize(None).astype("datetime64[ns]")
@@ -123,9 +125,9 @@ def _parse_time(values, col: str, explicit: bool):
         return s.astype("datetime64[ns]")
     text = s.astype(str).str.strip()
     missing = s.isna() | (text == "") | text.str.lower().isin(("nan", "nat", "none", "null"))
-    parsed = pd.to_datetime(s.where(~missing), errors="coerce", format="ISO8601")
+    parsed = parse_datetimes(s.where(~missing), errors="coerce", format="ISO8601")
     if (parsed.isna() & ~missing).any():  # not all ISO 8601: let pandas guess each value
-        parsed = pd.to_datetime(s.where(~missing), errors="coerce", format="mixed")
+        parsed = parse_datetimes(s.where(~missing), errors="coerce", format="mixed")
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)
     bad = parsed.isna() & ~missing
@@ -517,6 +519,11 @@ def build_report(
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         where = f"{source!r}" if source else "the table"
+        if model_name is not None and "error" in df.columns:  # labelled here, by a model that lacks these heads
+            raise InputFormatError(
+                f"the model {model_name!r} has no {', '.join(missing)} head(s): the report needs type, emotion "
+                "and urgency columns; label the file with a model that has them (e.g. the bundled one)"
+            )
         raise InputFormatError(
             f"{where} is not labelled: it has no {', '.join(missing)} column(s) (its columns are "
             f"{list(df.columns)[:20]}). Label it first: triage label INPUT -o labelled.csv --text-col {text_col}, "
