@@ -133,51 +133,66 @@ def parse_datetimes(values, **kwargs):
         return pd.to_datetime(values, utc=True, **kwargs).dt.tz_convert(MIXED_ZONE).dt.tz_localize(None)
 
 
-def to_datetime(values, where: str, col: str, errors: str = "raise"):
-    """Timestamps of a column as a tz-naive ``datetime64[ns]`` Series.
+def parse_timestamps(values):
+    """``(parsed, missing)``: timestamps as tz-naive ``datetime64[ns]`` and the mask of missing values.
 
-    Missing values (None, NaN, NaT, empty strings) stay ``NaT`` (callers drop
-    them and log the count). A non-missing value that does not parse raises an
-    :class:`InputFormatError` quoting examples, unless ``errors="coerce"``, which
-    turns it into ``NaT`` and logs how many. Time-zone-aware timestamps keep
-    their local wall time (the zone is dropped), so days follow the local calendar.
+    Missing values (None, NaN, NaT, empty strings) are ``NaT`` and marked in
+    ``missing``; a value that does not parse is ``NaT`` and not marked.
+    Time-zone-aware timestamps keep their local wall time (the zone is dropped),
+    so days follow the local calendar; mixed UTC offsets are read as
+    :data:`MIXED_ZONE` wall time.
+    """
+    import pandas as pd
+
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.astype("datetime64[ns]"), s.isna()
+    text = s.astype(str).str.strip()
+    missing = s.isna() | (text == "") | text.str.lower().isin(("nan", "nat", "none", "null"))
+    values = s.where(~missing)
+    # fast path: one format inferred from the data; values in other formats get a second, per-value parse
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "could not infer format": handled below
+        parsed = parse_datetimes(values, errors="coerce")
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)
+    parsed = parsed.astype("datetime64[ns]")
+    retry = parsed.isna() & ~missing
+    if retry.any():
+        again = parse_datetimes(values[retry], errors="coerce", format="mixed")
+        if isinstance(again.dtype, pd.DatetimeTZDtype):
+            again = again.dt.tz_localize(None)
+        parsed[retry] = again.astype("datetime64[ns]")
+    return parsed, missing
+
+
+def to_datetime(values, where: str, col: str, errors: str = "raise"):
+    """Timestamps of a column as a tz-naive ``datetime64[ns]`` Series (see :func:`parse_timestamps`).
+
+    Missing values stay ``NaT`` (callers drop them and log the count). A
+    non-missing value that does not parse raises an :class:`InputFormatError`
+    quoting examples, unless ``errors="coerce"``, which turns it into ``NaT``
+    and logs how many.
     """
     import pandas as pd
 
     if errors not in ("raise", "coerce"):
         raise ValueError(f"{where}: errors must be 'raise' or 'coerce', got {errors!r}")
-    s = pd.Series(values) if not isinstance(values, pd.Series) else values
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        s = s.dt.tz_localize(None)
-    elif not pd.api.types.is_datetime64_any_dtype(s.dtype):
-        missing = s.isna() | (s.astype(str).str.strip() == "")
-        values = s.where(~missing)
-        # fast path: one format inferred from the data; values in other formats get a second, per-value parse
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "could not infer format": handled below
-            parsed = parse_datetimes(values, errors="coerce")
-        retry = parsed.isna() & ~missing
-        if retry.any():
-            if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-                parsed = parsed.dt.tz_localize(None)
-            again = parse_datetimes(values[retry], errors="coerce", format="mixed")
-            if isinstance(again.dtype, pd.DatetimeTZDtype):
-                again = again.dt.tz_localize(None)
-            parsed = parsed.astype("datetime64[ns]")
-            parsed[retry] = again.astype("datetime64[ns]")
-        bad = parsed.isna() & ~missing
-        if bad.any():
-            examples = ", ".join(repr(v) for v in s[bad].head(3).tolist())
-            if errors == "raise":
-                raise InputFormatError(
-                    f"{where}: {int(bad.sum()):,} value(s) of {col!r} are not timestamps, e.g. {examples}; "
-                    f"fix them, or pass errors='coerce' to skip those rows"
-                )
-            logger.warning("%s: skipped %d row(s) whose %r is not a timestamp, e.g. %s", where, int(bad.sum()), col, examples)
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-            parsed = parsed.dt.tz_localize(None)
-        s = parsed
-    return s.astype("datetime64[ns]")
+    values = values if isinstance(values, pd.Series) else pd.Series(values)
+    parsed, missing = parse_timestamps(values)
+    bad = parsed.isna() & ~missing
+    if bad.any():
+        examples = ", ".join(repr(v) for v in values[bad].head(3).tolist())
+        if errors == "raise":
+            raise InputFormatError(
+                f"{where}: {int(bad.sum()):,} value(s) of {col!r} are not timestamps, e.g. {examples}; "
+                f"fix them, or pass errors='coerce' to skip those rows"
+            )
+        logger.warning("%s: skipped %d row(s) whose %r is not a timestamp, e.g. %s", where, int(bad.sum()), col, examples)
+    return parsed
+
 
 
 def split_labels(value) -> list[str]:

@@ -114,22 +114,10 @@ def _as_bool(s):
 
 def _parse_time(values, col: str, explicit: bool):
     """Timestamps as tz-naive datetime64[ns] (local wall time kept), or None when the column is not timestamps."""
-    import pandas as pd
-
-    from ..analytics._text import parse_datetimes
+    from ..analytics._text import parse_timestamps
 
     s = values
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        return s.dt.tz_localize(None).astype("datetime64[ns]")
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return s.astype("datetime64[ns]")
-    text = s.astype(str).str.strip()
-    missing = s.isna() | (text == "") | text.str.lower().isin(("nan", "nat", "none", "null"))
-    parsed = parse_datetimes(s.where(~missing), errors="coerce", format="ISO8601")
-    if (parsed.isna() & ~missing).any():  # not all ISO 8601: let pandas guess each value
-        parsed = parse_datetimes(s.where(~missing), errors="coerce", format="mixed")
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        parsed = parsed.dt.tz_localize(None)
+    parsed, missing = parse_timestamps(s)
     bad = parsed.isna() & ~missing
     n_ok = int(parsed.notna().sum())
     if n_ok == 0 or bad.sum() > n_ok:
