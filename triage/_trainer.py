@@ -21,20 +21,13 @@ import logging
 import math
 import platform
 import time
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import ComplementNB
-from sklearn.svm import LinearSVC
-from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 
-from ._model import RESULT_COLUMNS, LinearHead, TriageModel
+from ._model import RESULT_COLUMNS, LinearHead, TriageModel, _softmax_rows
 from .exceptions import InputFormatError
 from .features import ComplaintVectorizer
 from .labels import EMOTIONS, FLAGS, MODEL_FLAGS, NONE_TYPE, TYPES, URGENCIES
@@ -617,18 +610,14 @@ class Trainer:
 
     def _single_estimator(self, h: _Head, calibrate: bool):
         cal = "temperature" if calibrate else None
-        if h.kind == "logreg" and self._solver() == "lbfgs":
-            return CalibratedLinearClassifier(C=h.C, class_weight=h.class_weight, calibration=cal, random_state=self.seed)
-        return _LinearClassifier(
+        return CalibratedLinearClassifier(
             estimator=h.kind, solver=self._solver(), C=h.C, class_weight=h.class_weight, calibration=cal,
             random_state=self.seed,
         )
 
     def _multi_estimator(self, h: _Head, calibrate: bool):
         threshold = "f1" if calibrate else 0.5
-        if self._solver() == "lbfgs":
-            return ThresholdedMultiLabel(C=h.C, class_weight=h.class_weight, threshold=threshold, random_state=self.seed)
-        return _MultiLabelLinear(
+        return ThresholdedMultiLabel(
             solver=self._solver(), C=h.C, class_weight=h.class_weight, threshold=threshold, random_state=self.seed
         )
 
@@ -737,7 +726,7 @@ class Trainer:
             folds_t = [fit_temperature(logits[user & (fold_of != f)], y_idx[user & (fold_of != f)]) for f in range(k)]
             oof.fold_temperature[h.name] = folds_t
             T = np.array(folds_t)[fold_of][:, None]
-            oof.proba[h.name] = _softmax(logits / T)
+            oof.proba[h.name] = _softmax_rows(logits / T)
         for h in data.multi:
             user = h.rows[:n]
             P = 1.0 / (1.0 + np.exp(-Z64[:, where[h.name]]))
@@ -950,11 +939,6 @@ def _thresholds(P: np.ndarray, Y: np.ndarray, k: int, best) -> np.ndarray:
     return np.array(out)
 
 
-def _softmax(Z: np.ndarray) -> np.ndarray:
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
-
-
 def _decoding(model: TriageModel, h: _Head) -> str:
     roles = model._roles
     if h.name in roles.custom_single or h.name in roles.custom_multi:
@@ -1018,75 +1002,3 @@ def _jsonable(v):
     if isinstance(v, tuple):
         return [_jsonable(x) for x in v]
     return v
-
-
-class _LinearClassifier(CalibratedLinearClassifier):
-    """CalibratedLinearClassifier with a choice of linear model and solver.
-
-    ``estimator``: logistic regression (``solver`` lbfgs or newton-cg: the same
-    optimum, newton-cg measured 3-5x faster on 10k texts), a linear SVM, or
-    complement naive Bayes (``alpha = 1 / C``; class weights become sample
-    weights). All are linear in the features, so they freeze to the same plain
-    weights (a :class:`~triage.LinearHead`) and get the same temperature scaling.
-    """
-
-    _parameter_constraints: dict = {
-        **CalibratedLinearClassifier._parameter_constraints,
-        "estimator": [StrOptions({"logreg", "svm", "nb"})],
-        "solver": [StrOptions({"lbfgs", "newton-cg"})],
-    }
-
-    def __init__(self, *, estimator="logreg", solver="newton-cg", C=4.0, class_weight="balanced",
-                 calibration="temperature", cv=5, max_iter=1000, random_state=0):
-        super().__init__(C=C, class_weight=class_weight, calibration=calibration, cv=cv, max_iter=max_iter,
-                         random_state=random_state)
-        self.estimator = estimator
-        self.solver = solver
-
-    def _fit_lr(self, X, y):
-        weight = self._lr_weight
-        if self.estimator == "nb":
-            nb = ComplementNB(alpha=1.0 / self.C)
-            nb.fit(X, y, sample_weight=compute_sample_weight(weight, y) if weight is not None else None)
-            return _NBWeights(nb)
-        if self.estimator == "svm":
-            est = LinearSVC(C=self.C, class_weight=weight, max_iter=self.max_iter, random_state=self.random_state)
-        else:
-            est = LogisticRegression(C=self.C, class_weight=weight, solver=self.solver, max_iter=self.max_iter,
-                                     random_state=self.random_state)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            est.fit(X, y)
-        return est
-
-
-class _MultiLabelLinear(ThresholdedMultiLabel):
-    """ThresholdedMultiLabel whose per-label logistic regressions use ``solver``."""
-
-    _parameter_constraints: dict = {**ThresholdedMultiLabel._parameter_constraints, "solver": [StrOptions({"lbfgs", "newton-cg"})]}
-
-    def __init__(self, *, solver="newton-cg", C=4.0, class_weight="balanced", threshold="f1", cv=5, max_iter=1000,
-                 random_state=0):
-        super().__init__(C=C, class_weight=class_weight, threshold=threshold, cv=cv, max_iter=max_iter,
-                         random_state=random_state)
-        self.solver = solver
-
-    def _fit_one(self, X, y):
-        if y.min() == y.max():  # a label always (or never) on: a constant decision, as the base class does
-            return super()._fit_one(X, y)
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, solver=self.solver, max_iter=self.max_iter,
-                                random_state=self.random_state)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            lr.fit(X, y)
-        return lr.coef_[0], float(lr.intercept_[0]), int(lr.n_iter_[0])
-
-
-class _NBWeights:
-    """Complement NB's decision as linear weights (a binary problem as one row of differences)."""
-
-    def __init__(self, nb):
-        coef, intercept = nb.feature_log_prob_, np.zeros(len(nb.classes_))
-        if len(nb.classes_) == 2:
-            coef, intercept = (coef[1] - coef[0])[None, :], np.zeros(1)
-        self.coef_, self.intercept_, self.n_iter_ = coef, intercept, np.array([0])
