@@ -14,7 +14,6 @@ until a command runs.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -23,23 +22,6 @@ __all__ = ["add_parser"]
 
 _DEFAULT_MODEL = "default"
 _SHOW = 50  # audit rows printed on the terminal when -n is not given
-
-
-def _clear_errors(func):
-    """Report a bad argument value as a CLI error (exit 2) instead of a traceback."""
-
-    @functools.wraps(func)
-    def run(args) -> int:
-        from .exceptions import InputFormatError, TriageError
-
-        try:
-            return func(args)
-        except TriageError:
-            raise
-        except ValueError as e:
-            raise InputFormatError(str(e)) from e
-
-    return run
 
 
 def _read_table(path: str, text_col: str, encoding: str | None):
@@ -87,7 +69,6 @@ def _heads_arg(value: str | None) -> list[str] | None:
 
 
 # -- compare ------------------------------------------------------------------------
-@_clear_errors
 def _cmd_compare(args) -> int:
     from .mlops import compare_models
 
@@ -113,7 +94,6 @@ def _cmd_compare(args) -> int:
 
 
 # -- audit --------------------------------------------------------------------------
-@_clear_errors
 def _cmd_audit(args) -> int:
     from .mlops import audit_labels
 
@@ -156,7 +136,6 @@ def _cmd_audit(args) -> int:
 
 
 # -- suggest ------------------------------------------------------------------------
-@_clear_errors
 def _cmd_suggest(args) -> int:
     from .mlops import suggest_labels
 
@@ -189,7 +168,6 @@ def _cmd_suggest(args) -> int:
 
 
 # -- drift --------------------------------------------------------------------------
-@_clear_errors
 def _cmd_drift(args) -> int:
     import pandas as pd
 

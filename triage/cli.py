@@ -341,7 +341,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (TriageError, FileNotFoundError) as e:
+    except (TriageError, FileNotFoundError, ValueError, TypeError, ImportError) as e:
+        # the library raises these for bad input, bad option values and missing extras, with a message
+        # that names the problem and the fix; -v shows the traceback
+        if args.verbose:
+            raise
         print(f"triage: error: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `triage predict … | head`: the reader has gone, which is not an error

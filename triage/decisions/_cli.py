@@ -21,25 +21,21 @@ def _cmd_ticket(args) -> int:
 
     from ._policy import Policy
 
-    try:
-        policy = Policy.from_file(args.policy) if args.policy else None
-        text = args.text if args.text is not None else sys.stdin.read()
-        model = load(args.model)
-        decision = model.triage(
-            text,
-            customer_tier=args.customer_tier,
-            channel=args.channel,
-            repeat_count=args.repeat_count,
-            created_at=args.created_at,
-            amount=_number(args.amount) if args.amount is not None else None,
-            affected_users=args.affected_users,
-            customer=args.customer,
-            order_id=args.order_id,
-            policy=policy,
-        )
-    except (ValueError, TypeError, ImportError, FileNotFoundError) as e:
-        print(f"triage: error: {e}", file=sys.stderr)
-        return 2
+    policy = Policy.from_file(args.policy) if args.policy else None
+    text = args.text if args.text is not None else sys.stdin.read()
+    model = load(args.model)
+    decision = model.triage(
+        text,
+        customer_tier=args.customer_tier,
+        channel=args.channel,
+        repeat_count=args.repeat_count,
+        created_at=args.created_at,
+        amount=_number(args.amount) if args.amount is not None else None,
+        affected_users=args.affected_users,
+        customer=args.customer,
+        order_id=args.order_id,
+        policy=policy,
+    )
     print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2 if args.indent else None))
     return 0
 
