@@ -59,23 +59,23 @@ DEFAULT_SPIKES: tuple[Spike, ...] = (Spike(),)
 
 
 def _day_weights(days) -> list[float]:
+    import warnings
+
     import numpy as np
 
-    try:
-        import chinese_calendar
-    except ImportError:  # pragma: no cover - a core dependency
-        chinese_calendar = None
+    from ..decisions._calendar import CalendarFallbackWarning, WorkingCalendar
+
+    calendar = WorkingCalendar()  # the statutory holidays the decisions layer uses
     t = np.linspace(0.0, 1.0, len(days)) if len(days) > 1 else np.zeros(1)
     weights = []
-    for i, day in enumerate(days):
-        w = _WEEKDAY[day.weekday()] * (1.0 + _GROWTH * t[i])
-        if chinese_calendar is not None:
-            try:
-                if chinese_calendar.is_holiday(day.date()) and day.weekday() < 5:
-                    w *= _HOLIDAY
-            except NotImplementedError:  # a year the calendar has no data for
-                pass
-        weights.append(w)
+    with warnings.catch_warnings():
+        # synthetic volumes: the fallback rule's holidays are good enough for years without data
+        warnings.simplefilter("ignore", CalendarFallbackWarning)
+        for i, day in enumerate(days):
+            w = _WEEKDAY[day.weekday()] * (1.0 + _GROWTH * t[i])
+            if day.weekday() < 5 and not calendar.is_workday(day):
+                w *= _HOLIDAY
+            weights.append(w)
     return weights
 
 
